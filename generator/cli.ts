@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { SpecError } from "./errors.js";
+import { generate } from "./generate.js";
+
+/** `stgen`: the command line. Each verb is a thin shell around a library function. */
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  await yargs(argv)
+    .scriptName("stgen")
+    .strict()
+    .demandCommand(1, "name a command: generate")
+    .command(
+      "generate",
+      "generate typed clients from the specs",
+      (y) =>
+        y
+          .option("specs", { type: "string", default: "specs", describe: "folder of *.json / *.yaml / *.yml specs" })
+          .option("out", { type: "string", default: "generated", describe: "output folder (replaced as a whole)" })
+          .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 if the output is stale" }),
+      async (args) => {
+        const result = await generate({
+          specsDir: args.specs,
+          outDir: args.out,
+          check: args.check,
+          onProgress: (line) => console.log(line),
+        });
+        const seconds = (result.elapsedMs / 1000).toFixed(2);
+        if (args.check && result.stale.length > 0) {
+          console.error(`${args.out} is stale: ${result.stale.length} file(s) differ from what the specs generate:`);
+          for (const file of result.stale) console.error(`  ${file}`);
+          console.error("Run `npm run generate` and commit the result.");
+          exitCode = 1;
+          return;
+        }
+        const verb = args.check ? `${args.out} is up to date` : `wrote ${result.files} files to ${args.out}`;
+        console.log(`${result.domains} domains, ${result.operations} operations: ${verb} in ${seconds} s`);
+      },
+    )
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    })
+    .help()
+    .parseAsync();
+  return exitCode;
+}
+
+class UsageError extends Error {}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) console.error(`stgen: ${error.message}\nRun 'stgen --help' for usage.`);
+    else if (error instanceof SpecError) console.error(`stgen: invalid spec: ${error.message}`);
+    else console.error(`stgen: ${(error as Error)?.message ?? error}`);
+    process.exitCode = 2;
+  },
+);

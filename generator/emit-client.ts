@@ -1,0 +1,201 @@
+import {
+  Project,
+  StructureKind,
+  type InterfaceDeclarationStructure,
+  type JSDocStructure,
+  type MethodSignatureStructure,
+  type OptionalKind,
+  type PropertySignatureStructure,
+  type StatementStructures,
+  type WriterFunction,
+} from "ts-morph";
+import { domainHeader } from "./header.js";
+import { domainClientName, domainFactoryName, groupInterfaceName, type DomainModel, type OperationModel } from "./model.js";
+import { isIdentifier } from "./naming.js";
+
+const RUNTIME = "../../runtime/index.js";
+
+/**
+ * The domain's client, with ts-morph: one interface per group of methods (typed against the
+ * openapi-typescript `operations`, carrying the JSDoc), and a factory that binds each method to its
+ * operation as data. Returns unformatted text; prettier runs later.
+ */
+export function emitClient(project: Project, domain: DomainModel): string {
+  const groups = groupOperations(domain.operations);
+  const statements: (string | StatementStructures)[] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: RUNTIME,
+      namedImports: ["bindDomain", "type PathStyleClient", "type RequestOptions", "type ServiceTitanConfig", "type ServiceTitanCore"],
+    },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: "./types.js", isTypeOnly: true, namedImports: ["operations", "paths"] },
+  ];
+
+  for (const [group, operations] of groups) {
+    if (group === null) continue;
+    statements.push(groupInterface(domain, group, operations));
+  }
+  statements.push(domainInterface(domain, groups));
+  statements.push(factory(domain, groups));
+
+  const file = project.createSourceFile(`${domain.name}/client.ts`, { statements }, { overwrite: true });
+  const text = domainHeader(domain) + file.getFullText();
+  project.removeSourceFile(file);
+  return text;
+}
+
+function groupOperations(operations: readonly OperationModel[]): Map<string | null, OperationModel[]> {
+  const groups = new Map<string | null, OperationModel[]>();
+  for (const op of operations) groups.set(op.group, [...(groups.get(op.group) ?? []), op]);
+  return groups;
+}
+
+function groupInterface(domain: DomainModel, group: string, operations: OperationModel[]): InterfaceDeclarationStructure {
+  return {
+    kind: StructureKind.Interface,
+    name: groupInterfaceName(group),
+    isExported: true,
+    docs: [`\`${domain.name}.${group}\`: ${operations.length} operation${operations.length === 1 ? "" : "s"} of ${domain.title} (${domain.file}).`],
+    methods: operations.map(methodSignature),
+  };
+}
+
+function domainInterface(domain: DomainModel, groups: Map<string | null, OperationModel[]>): InterfaceDeclarationStructure {
+  const properties: OptionalKind<PropertySignatureStructure>[] = [];
+  for (const group of groups.keys()) {
+    if (group !== null) properties.push({ name: propertyName(group), isReadonly: true, type: groupInterfaceName(group) });
+  }
+  return {
+    kind: StructureKind.Interface,
+    name: domainClientName(domain.name),
+    isExported: true,
+    extends: ["PathStyleClient<paths>"],
+    docs: [
+      `${domain.title}: ${domain.operations.length} operations from ${domain.file} (info.version ${domain.specVersion}), ` +
+        `served under \`${domain.modulePath}\`.\n\nPath-style calls (\`GET("/tenant/{tenant}/…", init)\`) return openapi-fetch's ` +
+        "`{ data, error, response }`; `tenant` may be left out of their params.",
+    ],
+    properties,
+    methods: (groups.get(null) ?? []).map(methodSignature),
+  };
+}
+
+function factory(domain: DomainModel, groups: Map<string | null, OperationModel[]>): StatementStructures {
+  const body: WriterFunction = (writer) => {
+    writer.writeLine(`const { pathStyle, operation } = bindDomain<paths>(config, ${JSON.stringify(domain.modulePath)});`);
+    writer.write("return").block(() => {
+      writer.writeLine("...pathStyle,");
+      for (const [group, operations] of groups) {
+        if (group === null) {
+          for (const op of operations) writer.writeLine(`${propertyName(op.method)}: ${operationCall(op)},`);
+          continue;
+        }
+        writer.write(`${propertyName(group)}:`).block(() => {
+          for (const op of operations) writer.writeLine(`${propertyName(op.method)}: ${operationCall(op)},`);
+        });
+        writer.write(",").newLine();
+      }
+    });
+    writer.write(";");
+  };
+  return {
+    kind: StructureKind.Function,
+    name: domainFactoryName(domain.name),
+    isExported: true,
+    docs: [
+      `The ${domain.title} client. Pass a config to use this domain alone, or the core of a \`createServiceTitan\` client ` +
+        "to share its token and settings.",
+    ],
+    parameters: [{ name: "config", type: "ServiceTitanConfig | ServiceTitanCore" }],
+    returnType: domainClientName(domain.name),
+    statements: [body],
+  };
+}
+
+function operationCall(op: OperationModel): string {
+  const spec: Record<string, unknown> = { id: op.operationId, method: op.httpMethod, path: op.path, result: op.resultKind };
+  const renames = Object.fromEntries(op.queryParams.filter((p) => p.arg !== p.name).map((p) => [p.arg, p.name]));
+  if (Object.keys(renames).length > 0) spec.rename = renames;
+  if (op.body?.binaryFields.length) spec.body = "multipart";
+  return `operation(${JSON.stringify(spec)})`;
+}
+
+function methodSignature(op: OperationModel): OptionalKind<MethodSignatureStructure> {
+  const args = argumentsType(op);
+  return {
+    name: propertyName(op.method),
+    docs: [methodDocs(op)],
+    parameters: [
+      ...(args ? [{ name: "args", type: args.type, hasQuestionToken: !args.required }] : []),
+      { name: "options", type: "RequestOptions", hasQuestionToken: true },
+    ],
+    returnType: `Promise<${resultType(op)}>`,
+  };
+}
+
+function operationRef(op: OperationModel): string {
+  return `operations[${JSON.stringify(op.operationId)}]`;
+}
+
+/** One object type for path and query parameters and `body`; null when the operation takes none. */
+export function argumentsType(op: OperationModel): { type: string; required: boolean } | null {
+  const ref = operationRef(op);
+  const parts: string[] = [];
+  if (op.pathParams.length > 0) {
+    const members = op.pathParams.map((p) => `${propertyName(p.arg)}: ${ref}["parameters"]["path"][${JSON.stringify(p.name)}]`);
+    parts.push(`{ ${members.join("; ")} }`);
+  }
+  if (op.queryParams.length > 0) {
+    const query = `NonNullable<${ref}["parameters"]["query"]>`;
+    const renamed = op.queryParams.filter((p) => p.arg !== p.name);
+    if (renamed.length === 0) parts.push(query);
+    else {
+      const omitted = renamed.map((p) => JSON.stringify(p.name)).join(" | ");
+      const members = renamed.map((p) => `${propertyName(p.arg)}${p.required ? "" : "?"}: ${query}[${JSON.stringify(p.name)}]`);
+      parts.push(`Omit<${query}, ${omitted}>`, `{ ${members.join("; ")} }`);
+    }
+  }
+  if (op.body) {
+    const json = `NonNullable<${ref}["requestBody"]>["content"][${JSON.stringify(op.body.mediaType)}]`;
+    const binary = op.body.binaryFields;
+    const type = binary.length
+      ? `Omit<${json}, ${binary.map((f) => JSON.stringify(f)).join(" | ")}> & { ${binary.map((f) => `${propertyName(f)}: Blob`).join("; ")} }`
+      : json;
+    parts.push(`{ body: ${type} }`);
+  }
+  if (parts.length === 0) return null;
+  const required = op.pathParams.length > 0 || op.body?.required === true || op.queryParams.some((p) => p.required);
+  return { type: parts.join(" & "), required };
+}
+
+/** The resolved value: the 2xx body's type, `string` for text, `Blob` for files, `undefined` without a body. */
+export function resultType(op: OperationModel): string {
+  const types = op.responses.map((response) => {
+    if (response.kind === "none") return "undefined";
+    if (response.kind === "binary") return "Blob";
+    if (response.kind === "text") return "string";
+    const status = /^\d+$/.test(response.status) ? response.status : JSON.stringify(response.status);
+    return `${operationRef(op)}["responses"][${status}]["content"][${JSON.stringify(response.mediaType)}]`;
+  });
+  const unique = [...new Set(types)];
+  return unique.length ? unique.join(" | ") : "undefined";
+}
+
+function methodDocs(op: OperationModel): OptionalKind<JSDocStructure> {
+  const lines: string[] = [];
+  if (op.summary) lines.push(op.summary);
+  if (op.description && op.description !== op.summary) lines.push("", op.description);
+  if (lines.length) lines.push("");
+  lines.push(`\`${op.httpMethod} ${op.path}\` (operationId \`${op.operationId}\`)`);
+  if (op.scopes.length) lines.push("", `OAuth scopes: ${op.scopes.map((s) => `\`${s}\``).join(", ")}`);
+  const tags = op.deprecated ? [{ tagName: "deprecated", text: escapeDoc(op.deprecatedMessage ?? "ServiceTitan marks this operation deprecated.") }] : [];
+  return { description: escapeDoc(lines.join("\n")), tags };
+}
+
+function escapeDoc(text: string): string {
+  return text.replace(/\*\//g, "*\\/").replace(/\r\n?/g, "\n");
+}
+
+function propertyName(name: string): string {
+  return isIdentifier(name) ? name : JSON.stringify(name);
+}

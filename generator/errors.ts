@@ -1,0 +1,19 @@
+/** A problem in one spec file, located by a JSON pointer (RFC 6901) into that file. */
+export class SpecError extends Error {
+  constructor(
+    readonly file: string,
+    readonly pointer: string,
+    readonly detail: string,
+  ) {
+    super(`${file}#${pointer || "/"}: ${detail}`);
+    this.name = "SpecError";
+  }
+}
+
+export function escapePointerSegment(segment: string | number): string {
+  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+export function pointerOf(segments: readonly (string | number)[]): string {
+  return segments.map((s) => "/" + escapePointerSegment(s)).join("");
+}

@@ -1,0 +1,138 @@
+import type { ServiceTitanCore } from "./core.js";
+import type { Transport } from "./domain.js";
+import { ServiceTitanError } from "./errors.js";
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
+
+/** One generated method, as data: the generator writes one of these per operation. */
+export interface OperationSpec {
+  /** The spec's operationId, for errors. */
+  id: string;
+  method: HttpMethod;
+  /** Path template relative to the module path, with `{tenant}`: `/tenant/{tenant}/customers/{id}`. */
+  path: string;
+  /** How to read a 2xx body: JSON, text, a Blob, or nothing (`undefined`). */
+  result: "json" | "text" | "binary" | "none";
+  /** Argument key → query parameter name, only where they differ (`queryId` → `id`). */
+  rename?: Record<string, string>;
+  /** `multipart` for the uploads whose spec declares a binary `file` inside a JSON body. */
+  body?: "json" | "multipart";
+}
+
+export interface RequestOptions {
+  /** Cancels the call. */
+  signal?: AbortSignal;
+  /** Time limit for this call, overriding the client's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Extra headers for this call. `Authorization` and `ST-App-Key` are always set by the client. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The runtime shape of every generated method. Its real signature comes from the generated interface
+ * (methods there are checked bivariantly, so this fits any of them without `any`).
+ */
+export type OperationFn = (args: never, options?: RequestOptions) => Promise<never>;
+
+const ACCEPT: Record<OperationSpec["result"], string> = {
+  json: "application/json",
+  text: "text/plain, application/json",
+  binary: "*/*",
+  none: "application/json",
+};
+
+export interface CompiledOperation extends OperationSpec {
+  pathParams: ReadonlySet<string>;
+}
+
+export function compileOperation(spec: OperationSpec): CompiledOperation {
+  const names = [...spec.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!).filter((name) => name !== "tenant");
+  return { ...spec, pathParams: new Set(names) };
+}
+
+/** Sorts one argument object into path parameters, query parameters and the body. */
+export function splitArguments(op: CompiledOperation, args: Record<string, unknown> | undefined) {
+  const path: Record<string, unknown> = {};
+  const query: Record<string, unknown> = {};
+  let body: unknown;
+  for (const [key, value] of Object.entries(args ?? {})) {
+    if (key === "body") body = value;
+    else if (op.pathParams.has(key)) path[key] = value;
+    else if (value !== undefined) query[op.rename?.[key] ?? key] = value;
+  }
+  for (const name of op.pathParams) {
+    if (path[name] === undefined || path[name] === null) throw new TypeError(`${op.id}: path parameter '${name}' is required`);
+  }
+  return { path, query, body };
+}
+
+export async function callOperation(
+  core: ServiceTitanCore,
+  transport: Transport,
+  op: CompiledOperation,
+  args: Record<string, unknown> | undefined,
+  options: RequestOptions = {},
+): Promise<unknown> {
+  const { path, query, body } = splitArguments(op, args);
+  const timeoutMs = options.timeoutMs ?? core.config.timeoutMs;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+  const onCallerAbort = () => controller.abort(options.signal!.reason);
+  if (options.signal?.aborted) onCallerAbort();
+  options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const context = { operationId: op.id, method: op.method };
+
+  try {
+    const { data, error, response } = await transport.request(op.method, op.path, {
+      params: { path: { ...path, tenant: core.config.tenant }, query },
+      body,
+      bodySerializer: op.body === "multipart" ? toFormData : undefined,
+      parseAs: op.result === "binary" ? "blob" : "text",
+      headers: { Accept: ACCEPT[op.result], ...options.headers },
+      signal: controller.signal,
+    });
+    if (!response.ok) throw ServiceTitanError.fromResponse(response, error, context);
+    if (op.result === "json") return parseJsonBody(data, response, context);
+    return op.result === "none" ? undefined : data;
+  } catch (error) {
+    if (error instanceof ServiceTitanError) throw error;
+    if (options.signal?.aborted) throw options.signal.reason;
+    const url = core.config.apiUrl;
+    if (controller.signal.aborted) {
+      throw new ServiceTitanError({ status: 0, title: `request timed out after ${timeoutMs} ms`, ...context, url, cause: error });
+    }
+    throw new ServiceTitanError({ status: 0, title: `network error: ${describeCause(error)}`, ...context, url, cause: error });
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onCallerAbort);
+  }
+}
+
+/**
+ * Bodies are read as text and parsed here: some operations answer JSON as `text/plain` or `text/json`,
+ * and a 2xx with an empty body is `undefined`, not a parse error.
+ */
+function parseJsonBody(text: unknown, response: Response, context: { operationId: string; method: string }): unknown {
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ServiceTitanError({ status: response.status, title: "the response body is not valid JSON", ...context, url: response.url, rawBody: text });
+  }
+}
+
+/** Files go as parts; other fields as text (objects as JSON), since the specs do not say more. */
+function toFormData(body: unknown): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    if (value instanceof Blob) form.append(key, value, value instanceof File ? value.name : key);
+    else form.append(key, typeof value === "object" ? JSON.stringify(value) : String(value));
+  }
+  return form;
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+}

@@ -1,0 +1,99 @@
+import type { ResolvedConfig } from "./config.js";
+import { ServiceTitanError } from "./errors.js";
+import type { CachedToken, TokenStore } from "./token-store.js";
+
+/** Token requests in flight, per cache key, shared by every client in the process: one request, many waiters. */
+const inFlight = new Map<string, Promise<CachedToken>>();
+
+/** ServiceTitan tokens live 900 s; refresh a minute early (or a tenth of the life, if shorter) so none expires in flight. */
+export function tokenSafetyMarginMs(expiresInSeconds: number): number {
+  return Math.min(60_000, expiresInSeconds * 100);
+}
+
+export interface TokenProvider {
+  /** A valid access token: cached, or fetched once for all concurrent callers. */
+  get(signal?: AbortSignal): Promise<string>;
+  /** Forget `token` after a 401, unless a newer one has already replaced it. */
+  invalidate(token: string): Promise<void>;
+}
+
+/** The secret is captured here and nowhere else: no client or error object holds it as a property. */
+export function createTokenProvider(config: ResolvedConfig, clientSecret: string, store: TokenStore): TokenProvider {
+  const key = `${config.authUrl}\n${config.clientId}`;
+  const tokenUrl = `${config.authUrl}/connect/token`;
+
+  const fetchToken = async (): Promise<CachedToken> => {
+    const body = new URLSearchParams({ grant_type: "client_credentials", client_id: config.clientId, client_secret: clientSecret });
+    let response: Response;
+    try {
+      response = await config.fetch(tokenUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        body,
+        signal: AbortSignal.timeout(config.timeoutMs),
+      });
+    } catch (error) {
+      throw new ServiceTitanError({
+        status: 0,
+        title: `token request failed: ${(error as Error).message}`,
+        method: "POST",
+        url: tokenUrl,
+        cause: error,
+      });
+    }
+    const text = await response.text();
+    const json = parseJson(text);
+    if (!response.ok || typeof json?.access_token !== "string") {
+      const reason = typeof json?.error === "string" ? `${json.error}${json.error_description ? `: ${json.error_description}` : ""}` : `HTTP ${response.status}`;
+      throw new ServiceTitanError({
+        status: response.status,
+        title: `token request for client '${config.clientId}' failed (${reason})`,
+        method: "POST",
+        url: tokenUrl,
+        traceId: typeof json?.traceId === "string" ? json.traceId : undefined,
+      });
+    }
+    const expiresIn = typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 900;
+    const token = { accessToken: json.access_token, expiresAt: Date.now() + expiresIn * 1000 - tokenSafetyMarginMs(expiresIn) };
+    await store.set(key, token);
+    return token;
+  };
+
+  const get = async (): Promise<string> => {
+    const cached = await store.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.accessToken;
+    let flight = inFlight.get(key);
+    if (!flight) {
+      flight = fetchToken().finally(() => inFlight.delete(key));
+      inFlight.set(key, flight);
+    }
+    return (await flight).accessToken;
+  };
+
+  return {
+    get: (signal) => (signal ? raceAbort(get(), signal) : get()),
+    async invalidate(token) {
+      const cached = await store.get(key);
+      if (cached?.accessToken === token) await store.delete(key);
+    },
+  };
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lets one caller stop waiting for a shared token without cancelling it for the others. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
