@@ -1,6 +1,6 @@
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import type { DomainModel } from "./model.js";
+import type { DomainWithSpec } from "./model.js";
 import { TENANT_PARAM } from "./model.js";
 
 /**
@@ -8,7 +8,7 @@ import { TENANT_PARAM } from "./model.js";
  * process for all specs). One change to its output: the `tenant` path parameter is optional, because
  * the runtime fills it in; that is what lets path-style calls (`st.crm.GET(path)`) omit it.
  */
-export async function emitTypes(domain: DomainModel): Promise<string> {
+export async function emitTypes(domain: DomainWithSpec): Promise<string> {
   const nodes = await openapiTS(domain.document as Parameters<typeof openapiTS>[0], { silent: true });
   const optionalTenant = nodes.map((node) => makeTenantOptional(node));
   return astToString(optionalTenant);

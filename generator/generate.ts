@@ -1,10 +1,9 @@
-import { Project } from "ts-morph";
-import { emitClient } from "./emit-client.js";
-import { emitDomainIndex, emitManifest, emitModels, emitRootIndex } from "./emit-entry.js";
+import { emitClientFilesInWorker } from "./client-thread.js";
+import { emitManifest } from "./emit-entry.js";
 import { emitTypes } from "./emit-types.js";
-import { formatTypeScript } from "./format.js";
+import { domainHeader } from "./header.js";
 import { loadSpecs } from "./load.js";
-import { buildDomainModel, type DomainModel } from "./model.js";
+import { buildDomainModel, withoutDocument, type DomainModel, type DomainWithSpec } from "./model.js";
 import { staleFiles, writeAtomically, type FileSet } from "./write.js";
 
 export interface GenerateOptions {
@@ -12,6 +11,8 @@ export interface GenerateOptions {
   outDir: string;
   /** Write nothing; report the files that differ from what would be generated. */
   check?: boolean;
+  /** Emit the clients on a worker thread while the types are made (default). Off where workers cannot load TS (vitest). */
+  parallel?: boolean;
   /** One line per domain as it is done. */
   onProgress?: (line: string) => void;
 }
@@ -32,24 +33,18 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const domains = specs.map(buildDomainModel);
   checkDomainNames(domains);
 
+  const clientModels = domains.map(withoutDocument);
+  const clientFiles = options.parallel === false ? emitClientFilesHere(clientModels) : emitClientFilesInWorker(clientModels);
+  clientFiles.catch(() => {}); // awaited below; an early types error must not leave it unhandled
+
   const files: FileSet = new Map();
-  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
   for (const domain of domains) {
     const domainStarted = performance.now();
-    const [types, client, models, index] = await Promise.all([
-      emitTypes(domain),
-      formatTypeScript(emitClient(project, domain)),
-      formatTypeScript(emitModels(domain)),
-      formatTypeScript(emitDomainIndex(domain)),
-    ]);
-    files.set(`${domain.name}/types.ts`, domainTypesFile(domain, types));
-    files.set(`${domain.name}/client.ts`, client);
-    files.set(`${domain.name}/models.ts`, models);
-    files.set(`${domain.name}/index.ts`, index);
+    files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + (await emitTypes(domain)));
     const ms = Math.round(performance.now() - domainStarted);
     options.onProgress?.(`${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${ms} ms`);
   }
-  files.set("index.ts", await formatTypeScript(emitRootIndex(domains)));
+  for (const [name, text] of await clientFiles) files.set(name, text);
   files.set("manifest.json", emitManifest(domains));
 
   const stale = options.check ? await staleFiles(options.outDir, files) : [];
@@ -63,13 +58,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   };
 }
 
-import { domainHeader } from "./header.js";
-function domainTypesFile(domain: DomainModel, types: string): string {
-  return domainHeader(domain) + "\n" + types;
+async function emitClientFilesHere(domains: DomainModel[]): Promise<Map<string, string>> {
+  const { emitClientFiles } = await import("./emit-clients.js");
+  return emitClientFiles(domains);
 }
 
 /** Two files that map to one domain name (`crm-v2.json` and `crm-v3.json`) would overwrite each other. */
-function checkDomainNames(domains: DomainModel[]): void {
+function checkDomainNames(domains: DomainWithSpec[]): void {
   const byName = new Map<string, string>();
   for (const d of domains) {
     const other = byName.get(d.name);

@@ -28,7 +28,10 @@ export interface DomainModel {
   operations: OperationModel[];
   /** Component schema name → friendly exported type name. */
   schemaNames: Map<string, string>;
-  /** The parsed spec, for the types emitter. */
+}
+
+/** The model together with the parsed spec it came from, which the types emitter reads. */
+export interface DomainWithSpec extends DomainModel {
   document: OpenApiDocument;
 }
 
@@ -81,7 +84,7 @@ export interface OperationModel {
 /** The path parameter the runtime fills in; callers never pass it. */
 export const TENANT_PARAM = "tenant";
 
-export function buildDomainModel(spec: LoadedSpec): DomainModel {
+export function buildDomainModel(spec: LoadedSpec): DomainWithSpec {
   const doc = spec.document;
   const file = spec.displayPath;
   const operations: OperationModel[] = [];
@@ -106,6 +109,12 @@ export function buildDomainModel(spec: LoadedSpec): DomainModel {
     schemaNames: friendlySchemaNames(Object.keys(doc.components?.schemas ?? {}).sort(), reservedExportNames(domainName(spec.file), operations)),
     document: doc,
   };
+}
+
+/** The model alone (what the client emitters read): cheap to send to another thread. */
+export function withoutDocument(domain: DomainWithSpec): DomainModel {
+  const { document: _document, ...model } = domain;
+  return model;
 }
 
 /** Names the generated client exports from a domain's entry point; schema names must not take them. */
