@@ -70,13 +70,14 @@ function parseJson(displayPath: string, text: string): unknown {
 }
 
 function parseYaml(displayPath: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const [error] = doc.errors;
   if (error) {
     const at = error.linePos?.[0];
     const where = at ? ` at line ${at.line}, column ${at.col}` : "";
     const pointer = yamlPointerAt(doc.contents, error.pos[0]);
-    throw new SpecError(displayPath, pointer, `invalid YAML${where}: ${error.message.split("\n")[0]}`);
+    const reason = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new SpecError(displayPath, pointer, `invalid YAML${where}: ${reason}`);
   }
   return doc.toJS({ maxAliasCount: -1 });
 }

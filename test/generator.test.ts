@@ -1,0 +1,224 @@
+import { execFile } from "node:child_process";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadSpecs } from "../generator/load.js";
+import { buildDomainModel, type DomainWithSpec } from "../generator/model.js";
+import { LATEST, PREVIOUS, ROOT, readTree, stgen, tempDir } from "./helpers.js";
+
+const MINI = path.join(ROOT, "test/fixtures/mini.yaml");
+
+async function models(dir: string): Promise<DomainWithSpec[]> {
+  return (await loadSpecs(dir)).map(buildDomainModel);
+}
+const byId = (domains: DomainWithSpec[], domain: string, id: string) =>
+  domains.find((d) => d.name === domain)!.operations.find((op) => op.operationId === id)!;
+
+describe("model of the real specs", async () => {
+  const latest = await models(LATEST);
+  const previous = await models(PREVIOUS);
+  const all = latest.flatMap((d) => d.operations);
+
+  it("has 24 domains and 559 operations (571 in the previous release)", () => {
+    expect(latest.map((d) => d.name)).toContain("equipmentSystems");
+    expect(latest).toHaveLength(24);
+    expect(all).toHaveLength(559);
+    expect(previous.flatMap((d) => d.operations)).toHaveLength(571);
+  });
+
+  it("takes the module path from servers, whatever the host", () => {
+    expect(latest.find((d) => d.name === "equipmentSystems")!.modulePath).toBe("/equipmentsystems/v2");
+    expect(latest.find((d) => d.name === "telecom")!.modulePath).toBe("/telecom");
+    expect(previous.find((d) => d.name === "crm")!.modulePath).toBe("/crm/v2"); // 3.0.1 lists only the integration host
+  });
+
+  it("recognises the awkward operations", () => {
+    expect(byId(latest, "marketingReputation", "reviews")).toMatchObject({ group: null, method: "reviews", resultKind: "json" });
+    const cancel = byId(latest, "inventory", "Receipts_CancelReceipts");
+    expect(cancel.pathParams.map((p) => p.arg)).toEqual(["id"]);
+    expect(cancel.queryParams.map((p) => [p.name, p.arg])).toEqual([["id", "queryId"]]);
+    expect(byId(latest, "telecom", "Calls_GetRecording")).toMatchObject({ resultKind: "binary", path: "/v2/tenant/{tenant}/calls/{id}/recording" });
+    expect(byId(latest, "pricebook", "Images_Get").resultKind).toBe("binary"); // declared only as a 302
+    expect(byId(latest, "pricebook", "Images_Post").body?.binaryFields).toEqual(["file"]);
+    expect(byId(latest, "crm", "Customers_GetList").scopes).toEqual(["tn.crm.customers:r"]);
+    expect(byId(previous, "crm", "Customers_GetList").scopes).toEqual([]);
+    expect(all.filter((op) => op.queryParams.some((p) => p.name.includes(".")))).not.toHaveLength(0);
+    expect(all.filter((op) => op.resultKind === "none").length).toBeGreaterThanOrEqual(70);
+  });
+
+  it("detects paged lists and export feeds only where the response shape fits", () => {
+    const paged = all.filter((op) => op.pagination === "page");
+    const exports = all.filter((op) => op.pagination === "export");
+    // The 52 operations under /export/ plus salestech's /estimates/export, which has the same shape.
+    expect(exports.filter((op) => op.path.includes("/export/"))).toHaveLength(52);
+    expect(exports.filter((op) => !op.path.includes("/export/")).map((op) => op.path)).toEqual(["/tenant/{tenant}/estimates/export"]);
+    // Every operation with page + pageSize + includeTotal returning a PaginatedResponse_Of_… (150), and
+    // 8 more that take page/pageSize and answer the same { page, hasMore, data } shape.
+    expect(paged).toHaveLength(158);
+    expect(byId(latest, "accounting", "InventoryBills_GetList").pagination).toBeNull(); // bare array
+    expect(byId(latest, "jpm", "BudgetCodes_ListCompanySegments").pagination).toBeNull(); // { data } only
+    expect(byId(latest, "jpm", "Export_Jobs").pagination).toBe("export");
+  });
+});
+
+describe("stgen generate", () => {
+  const scratch: string[] = [];
+  afterAll(() => Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+  it("regenerates the committed generated/ byte for byte from the shared latest release", async () => {
+    const out = await tempDir();
+    scratch.push(out);
+    const run = await stgen(["generate", "--specs", LATEST, "--out", out]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^crm\s+86 operations/m);
+    expect(run.stdout).toMatch(/24 domains, 559 operations: wrote 98 files to .* in [\d.]+ s/);
+    expect(await readTree(out)).toEqual(await readTree(path.join(ROOT, "generated")));
+  }, 120_000);
+
+  it("generates the previous (3.0.1) release twice, byte-identical, and the output type-checks", async () => {
+    // Inside the repo, so the generated imports of ../../runtime resolve.
+    const first = path.join(ROOT, ".test-generated-previous");
+    const second = await tempDir();
+    scratch.push(first, second);
+    expect((await stgen(["generate", "--specs", PREVIOUS, "--out", first])).code).toBe(0);
+    expect((await stgen(["generate", "--specs", PREVIOUS, "--out", second])).code).toBe(0);
+    const tree = await readTree(first);
+    expect(tree).toEqual(await readTree(second));
+    expect(JSON.parse(tree["manifest.json"]!).totals).toEqual({ domains: 24, operations: 571 });
+
+    const tsconfig = path.join(ROOT, ".test-generated-previous.tsconfig.json");
+    scratch.push(tsconfig);
+    await writeFile(tsconfig, JSON.stringify({ extends: "./tsconfig.json", include: [".test-generated-previous", "runtime"] }));
+    const tsc = await new Promise<{ code: number; out: string }>((resolve) =>
+      execFile(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", tsconfig], { cwd: ROOT }, (error, stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, out: stdout + stderr }),
+      ),
+    );
+    expect(tsc.out).toBe("");
+    expect(tsc.code).toBe(0);
+  }, 180_000);
+
+  it("--check writes nothing and exits 1 naming the stale files", async () => {
+    const specs = await tempDir();
+    const out = await tempDir();
+    scratch.push(specs, out);
+    await writeFile(path.join(specs, "mini-v2.yaml"), await readFile(MINI, "utf8"));
+    expect((await stgen(["generate", "--specs", specs, "--out", out])).code).toBe(0);
+    const fresh = await stgen(["generate", "--specs", specs, "--out", out, "--check"]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toContain("is up to date");
+
+    await writeFile(path.join(out, "mini/client.ts"), "// edited by hand\n");
+    await writeFile(path.join(out, "leftover.ts"), "export {};\n");
+    await rm(path.join(out, "mini/models.ts"));
+    const before = await readTree(out);
+    const stale = await stgen(["generate", "--specs", specs, "--out", out, "--check"]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("mini/client.ts (differs)");
+    expect(stale.stderr).toContain("mini/models.ts (missing)");
+    expect(stale.stderr).toContain("leftover.ts (not generated by the current specs)");
+    expect(await readTree(out)).toEqual(before);
+  }, 60_000);
+
+  it("emits JSDoc with summary, @deprecated message and the operation, and a 3.0 YAML spec works", async () => {
+    const specs = await tempDir();
+    const out = await tempDir();
+    scratch.push(specs, out);
+    await writeFile(path.join(specs, "mini-v2.yaml"), await readFile(MINI, "utf8"));
+    expect((await stgen(["generate", "--specs", specs, "--out", out])).code).toBe(0);
+    const client = await readFile(path.join(out, "mini/client.ts"), "utf8");
+    expect(client).toMatch(/^\/\/ Generated by stgen [\d.]+ from mini-v2\.yaml \(Mini, info\.version 1\.0, OpenAPI 3\.0\.3\)\./);
+    expect(client).toContain("Do not edit");
+    expect(client).toContain("@deprecated Use Gadgets_Get instead");
+    expect(client).toContain("`GET /tenant/{tenant}/widgets/{id}` (operationId `Widgets_Get`)");
+    expect(client).toMatch(/getList\(\s*args: NonNullable<operations\["Widgets_GetList"\]\["parameters"\]\["query"\]>/); // `color` is required
+    const models = await readFile(path.join(out, "mini/models.ts"), "utf8");
+    expect(models).toContain('export type WidgetResponse = components["schemas"]["Mini.V2.WidgetResponse"];');
+    expect(models).toContain("export type PaginatedResponseOfWidgetResponse =");
+  }, 60_000);
+});
+
+describe("bad specs", () => {
+  const base = () => parseYaml(MINI_TEXT) as Record<string, any>;
+  let MINI_TEXT = "";
+
+  const cases: { name: string; file: string; content: () => string; pointer: string; message: RegExp }[] = [
+    { name: "invalid JSON", file: "bad-v2.json", content: () => '{\n  "openapi": "3.1.0",\n  "paths": {\n    "/x": { "get": { "operationId": "A_B", } }\n  }\n}', pointer: "#/paths/~1x/get", message: /invalid JSON at line 4, column \d+/ },
+    { name: "invalid YAML", file: "bad-v2.yaml", content: () => "openapi: 3.0.3\npaths:\n  /x:\n    get: [unclosed\n", pointer: "#/paths/~1x/get/0", message: /invalid YAML at line 5, column 1: Flow sequence in block collection must be sufficiently indented and end with a \]$/ },
+    {
+      name: "a dangling $ref",
+      file: "bad-v2.json",
+      content: () => {
+        const doc = base();
+        doc.paths["/tenant/{tenant}/widgets/{id}"].get.responses["200"].content["application/json"].schema.$ref = "#/components/schemas/Nope";
+        return JSON.stringify(doc);
+      },
+      pointer: "#/paths/~1tenant~1{tenant}~1widgets~1{id}/get/responses/200/content/application~1json/schema/$ref",
+      message: /dangling \$ref '#\/components\/schemas\/Nope'/,
+    },
+    {
+      name: "a missing operationId",
+      file: "bad-v2.json",
+      content: () => {
+        const doc = base();
+        delete doc.paths["/tenant/{tenant}/widgets"].get.operationId;
+        return JSON.stringify(doc);
+      },
+      pointer: "#/paths/~1tenant~1{tenant}~1widgets/get/operationId",
+      message: /GET \/tenant\/\{tenant\}\/widgets has no operationId/,
+    },
+    {
+      name: "a duplicate operationId",
+      file: "bad-v2.json",
+      content: () => {
+        const doc = base();
+        doc.paths["/tenant/{tenant}/widgets"].get.operationId = "Widgets_Get";
+        return JSON.stringify(doc);
+      },
+      pointer: "#/paths/~1tenant~1{tenant}~1widgets/get/operationId",
+      message: /duplicate operationId 'Widgets_Get' \(first used at \/paths\/~1tenant~1\{tenant\}~1widgets~1\{id\}\/get\/operationId\)/,
+    },
+    { name: "an unknown OpenAPI version", file: "bad-v2.json", content: () => JSON.stringify({ ...base(), openapi: "4.0.0" }), pointer: "#/openapi", message: /unsupported OpenAPI version "4.0.0": expected 3.0.x or 3.1.x/ },
+    {
+      name: "Swagger 2.0",
+      file: "bad-v2.json",
+      content: () => {
+        const { openapi: _openapi, ...rest } = base();
+        return JSON.stringify({ swagger: "2.0", ...rest });
+      },
+      pointer: "#/openapi",
+      message: /Swagger 2.0 is not supported/,
+    },
+  ];
+
+  it.each(cases)("$name: exit code 2, file and pointer named, --out untouched", async ({ file, content, pointer, message }) => {
+    MINI_TEXT = await readFile(MINI, "utf8");
+    const specs = await tempDir();
+    const out = await tempDir();
+    await writeFile(path.join(specs, "good-v2.yaml"), MINI_TEXT);
+    await writeFile(path.join(specs, file), content());
+    await mkdir(path.join(out, "crm"), { recursive: true });
+    await writeFile(path.join(out, "crm/client.ts"), "// the previous output\n");
+    const before = await readTree(out);
+
+    const run = await stgen(["generate", "--specs", specs, "--out", out]);
+    expect(run.code).toBe(2);
+    const [line, ...rest] = run.stderr.trim().split("\n");
+    expect(rest).toEqual([]); // one clear line, no stack trace
+    expect(line).toContain(`stgen: invalid spec: ${path.join(specs, file)}${pointer}: `);
+    expect(line).toMatch(message);
+    expect(await readTree(out)).toEqual(before);
+    await rm(specs, { recursive: true, force: true });
+    await rm(out, { recursive: true, force: true });
+  }, 60_000);
+
+  it("an empty or missing specs folder is an error too", async () => {
+    const empty = await tempDir();
+    expect((await stgen(["generate", "--specs", empty, "--out", empty])).stderr).toContain("no *.json, *.yaml or *.yml spec files");
+    const missing = await stgen(["generate", "--specs", path.join(empty, "nope")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("cannot read the specs folder");
+  });
+});

@@ -1,0 +1,41 @@
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const SHARED_SPECS = path.resolve(ROOT, "../shared/specs");
+export const LATEST = path.join(SHARED_SPECS, "2026-05-21");
+export const PREVIOUS = path.join(SHARED_SPECS, "2026-03-17");
+
+export async function tempDir(prefix = "stgen-"): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** Runs the real CLI (`tsx generator/cli.ts …`) and returns its exit code and output. */
+export function stgen(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tsx = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+  return new Promise((resolve) => {
+    execFile(process.execPath, [tsx, path.join(ROOT, "generator/cli.ts"), ...args], { cwd, maxBuffer: 32 << 20 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Every file under `dir` with its content, for comparing whole trees. */
+export async function readTree(dir: string, prefix = ""): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) Object.assign(result, await readTree(path.join(dir, entry.name), relative));
+    else result[relative] = await readFile(path.join(dir, entry.name), "utf8");
+  }
+  return result;
+}
+
+export async function copySpecs(from: string, files: string[]): Promise<string> {
+  const dir = await tempDir("specs-");
+  for (const file of files) await cp(path.join(from, file), path.join(dir, file));
+  return dir;
+}
