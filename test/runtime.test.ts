@@ -135,20 +135,24 @@ describe("requests", () => {
   });
 
   it("sends query parameters, dotted names, a literal + in sort, and per-call headers", async () => {
-    fake.route("GET", "/accounting/v2/tenant/:tenant/ap-bills", (_req, _params, res) => json(res, 200, { page: 1, pageSize: 5, hasMore: false, totalCount: null, data: [] }));
+    const emptyPage = { page: 1, pageSize: 5, hasMore: false, totalCount: null, data: [] };
+    fake.route("GET", "/accounting/v2/tenant/:tenant/ap-bills", (_req, _params, res) => json(res, 200, emptyPage));
+    fake.route("GET", "/crm/v2/tenant/:tenant/customers", (_req, _params, res) => json(res, 200, emptyPage));
     const st = freshClient();
     const page = await st.accounting.apBills.getListPaginated(
-      { page: 1, pageSize: 5, sort: "+ModifiedOn", "customField.Operator": "Or" as never, "customField.Fields": { Color: "Red" } },
+      { page: 1, pageSize: 5, "customField.Operator": "Or" as never, "customField.Fields": { Color: "Red" } },
       { headers: { "X-Request-Id": "abc" } },
     );
     expect(page.hasMore).toBe(false);
-    const [call] = fake.apiRequests();
-    expect(call!.query.get("page")).toBe("1");
-    expect(call!.query.get("sort")).toBe("+ModifiedOn");
-    expect(call!.url).toContain("sort=%2BModifiedOn");
-    expect(call!.query.get("customField.Operator")).toBe("Or");
-    expect(call!.query.get("customField.Fields[Color]")).toBe("Red");
-    expect(call!.headers["x-request-id"]).toBe("abc");
+    await st.crm.customers.getList({ sort: "+ModifiedOn", active: "Any" });
+    const [bills, customers] = fake.apiRequests();
+    expect(bills!.query.get("page")).toBe("1");
+    expect(bills!.query.get("customField.Operator")).toBe("Or");
+    expect(bills!.query.get("customField.Fields[Color]")).toBe("Red");
+    expect(bills!.headers["x-request-id"]).toBe("abc");
+    expect(customers!.query.get("sort")).toBe("+ModifiedOn");
+    expect(customers!.url).toContain("sort=%2BModifiedOn");
+    expect(customers!.query.get("active")).toBe("Any");
   });
 
   it("puts `id` in the path and `queryId` in the query for Receipts_CancelReceipts", async () => {

@@ -1,0 +1,53 @@
+import { describe, expectTypeOf, it } from "vitest";
+import { createServiceTitan, type ServiceTitan } from "../generated/index.js";
+import type { CustomerResponse, PaginatedResponseOfCustomerResponse } from "../generated/crm/index.js";
+import type { ExportJobsResponse } from "../generated/jpm/index.js";
+
+declare const st: ServiceTitan;
+
+describe("method types", () => {
+  it("resolves to the schema's type", () => {
+    expectTypeOf(st.crm.customers.get({ id: 1 })).resolves.toEqualTypeOf<CustomerResponse>();
+    expectTypeOf(st.crm.customers.getList({ page: 1 })).resolves.toEqualTypeOf<PaginatedResponseOfCustomerResponse>();
+    expectTypeOf(st.jpm.export.jobs({ from: "token" })).resolves.toMatchTypeOf<{ hasMore: boolean; continueFrom: string; data: ExportJobsResponse[] }>();
+    expectTypeOf(st.telecom.calls.getRecording({ id: 1 })).resolves.toEqualTypeOf<Blob>();
+    expectTypeOf(st.crm.bookings.deleteContact({ booking_provider: 1, id: 2, contactId: 3 })).resolves.toEqualTypeOf<undefined>();
+  });
+
+  it("takes path and query parameters in one object, tenant never among them", () => {
+    expectTypeOf(st.crm.customers.get).parameter(0).toEqualTypeOf<{ id: number }>();
+    expectTypeOf(st.crm.customers.getList).parameter(0).not.toHaveProperty("tenant");
+    expectTypeOf(st.inventory.receipts.cancelReceipts).parameter(0).toHaveProperty("queryId");
+    expectTypeOf(st.accounting.apBills.getListPaginated).parameter(0).exclude<undefined>().toHaveProperty("customField.Fields");
+  });
+
+  it("rejects wrong, missing and tenant parameters at compile time", () => {
+    // @ts-expect-error the id must be a number
+    void st.crm.customers.get({ id: "42" });
+    // @ts-expect-error id is required
+    void st.crm.customers.get({});
+    // @ts-expect-error the arguments are required when a path parameter is
+    void st.crm.customers.get();
+    // @ts-expect-error the tenant is filled in by the client, never passed
+    void st.crm.customers.get({ id: 1, tenant: 5 });
+    // @ts-expect-error unknown query parameter
+    void st.crm.customers.getList({ pageNumber: 2 });
+    // @ts-expect-error a create needs its body
+    void st.crm.customers.create({});
+    // @ts-expect-error uploads take the file as a Blob
+    void st.pricebook.images.post({ body: { file: "not a blob" } });
+  });
+
+  it("path style keeps openapi-fetch's result and makes tenant optional", () => {
+    const call = st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } });
+    expectTypeOf(call).resolves.toHaveProperty("response").toEqualTypeOf<Response>();
+    // @ts-expect-error path-style calls still check their own parameters
+    void st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: "x" } } });
+  });
+
+  it("createServiceTitan requires the four credentials", () => {
+    // @ts-expect-error appKey missing
+    void createServiceTitan({ clientId: "c", clientSecret: "s", tenant: 1 });
+    expectTypeOf(createServiceTitan).returns.toEqualTypeOf<ServiceTitan>();
+  });
+});
