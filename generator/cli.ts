@@ -2,7 +2,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { SpecError } from "./errors.js";
-import { generate } from "./generate.js";
+import { generate, lockSpecs } from "./generate.js";
 
 /** `stgen`: the command line. Each verb is a thin shell around a library function. */
 async function main(argv: string[]): Promise<number> {
@@ -10,7 +10,7 @@ async function main(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName("stgen")
     .strict()
-    .demandCommand(1, "name a command: generate")
+    .demandCommand(1, "name a command: generate or lock")
     .command(
       "generate",
       "generate typed clients from the specs",
@@ -36,6 +36,15 @@ async function main(argv: string[]): Promise<number> {
         }
         const verb = args.check ? `${args.out} is up to date` : `wrote ${result.files} files to ${args.out}`;
         console.log(`${result.domains} domains, ${result.operations} operations: ${verb} in ${seconds} s`);
+      },
+    )
+    .command(
+      "lock",
+      "record the spec files' sha256, OpenAPI and info versions and operation counts in specs.lock.json",
+      (y) => y.option("specs", { type: "string", default: "specs", describe: "folder of specs" }),
+      async (args) => {
+        const count = await lockSpecs(args.specs);
+        console.log(`wrote ${args.specs}/specs.lock.json (${count} spec files)`);
       },
     )
     .fail((message, error) => {

@@ -1,6 +1,7 @@
 import { emitClientFilesInWorker } from "./client-thread.js";
 import { emitManifest } from "./emit-entry.js";
 import { emitTypes } from "./emit-types.js";
+import { buildLock, checkLock, writeLock } from "./lock.js";
 import { domainHeader } from "./header.js";
 import { loadSpecs } from "./load.js";
 import { buildDomainModel, withoutDocument, type DomainModel, type DomainWithSpec } from "./model.js";
@@ -32,6 +33,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const specs = await loadSpecs(options.specsDir);
   const domains = specs.map(buildDomainModel);
   checkDomainNames(domains);
+  await checkLock(options.specsDir, buildLock(specs, domains));
 
   const clientModels = domains.map(withoutDocument);
   const clientFiles = options.parallel === false ? emitClientFilesHere(clientModels) : emitClientFilesInWorker(clientModels);
@@ -71,4 +73,11 @@ function checkDomainNames(domains: DomainWithSpec[]): void {
     if (other) throw new Error(`${d.file} and ${other} both map to the domain name '${d.name}'; keep one of them in the specs folder`);
     byName.set(d.name, d.file);
   }
+}
+
+/** Writes `specs.lock.json` for the specs now in `specsDir`; returns how many files it records. */
+export async function lockSpecs(specsDir: string): Promise<number> {
+  const specs = await loadSpecs(specsDir);
+  await writeLock(specsDir, buildLock(specs, specs.map(buildDomainModel)));
+  return specs.length;
 }

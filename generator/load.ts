@@ -4,6 +4,7 @@ import path from "node:path";
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from "yaml";
 import { SpecError } from "./errors.js";
 import { locateJsonSyntaxError } from "./json-locate.js";
+import { LOCK_FILE } from "./lock.js";
 import { validateSpec, type OpenApiDocument } from "./validate.js";
 
 /** One spec file as read from disk: its text's hash and its parsed, validated document. */
@@ -25,7 +26,7 @@ export async function listSpecFiles(dir: string): Promise<string[]> {
   } catch (error) {
     throw new Error(`cannot read the specs folder '${dir}': ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
-  const files = entries.filter((name) => SPEC_FILE.test(name)).sort();
+  const files = entries.filter((name) => SPEC_FILE.test(name) && name !== LOCK_FILE).sort();
   if (files.length === 0) throw new Error(`no *.json, *.yaml or *.yml spec files in '${dir}'`);
   return files;
 }

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
@@ -137,6 +138,32 @@ describe("stgen generate", () => {
     const models = await readFile(path.join(out, "mini/models.ts"), "utf8");
     expect(models).toContain('export type WidgetResponse = components["schemas"]["Mini.V2.WidgetResponse"];');
     expect(models).toContain("export type PaginatedResponseOfWidgetResponse =");
+  }, 60_000);
+});
+
+describe("specs/ and its lock file", () => {
+  it("holds the shared latest release unmodified, and the lock records each file", async () => {
+    const lock = JSON.parse(await readFile(path.join(ROOT, "specs/specs.lock.json"), "utf8"));
+    const files = (await readdir(LATEST)).sort();
+    expect(Object.keys(lock).sort()).toEqual(files);
+    for (const file of files) {
+      const shared = await readFile(path.join(LATEST, file));
+      expect((await readFile(path.join(ROOT, "specs", file))).equals(shared)).toBe(true);
+      expect(lock[file].sha256).toBe(createHash("sha256").update(shared).digest("hex"));
+      expect(lock[file]).toMatchObject({ openapi: "3.1.0", version: "1.0" });
+    }
+    expect(Object.values(lock).reduce((sum: number, entry: any) => sum + entry.operations, 0)).toBe(559);
+  });
+
+  it("refuses to generate from specs that no longer match their lock file", async () => {
+    const specs = await tempDir();
+    await writeFile(path.join(specs, "mini-v2.yaml"), await readFile(MINI, "utf8"));
+    expect((await stgen(["lock", "--specs", specs])).code).toBe(0);
+    await writeFile(path.join(specs, "mini-v2.yaml"), (await readFile(MINI, "utf8")) + "\n# edited\n");
+    const run = await stgen(["generate", "--specs", specs, "--out", path.join(specs, "out"), "--check"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("specs.lock.json does not match the spec files: mini-v2.yaml differs from the locked sha256");
+    await rm(specs, { recursive: true, force: true });
   }, 60_000);
 });
 
