@@ -1,9 +1,9 @@
 // Generation speed and memory: `stgen generate` (all 24 specs, clients and formatting included) beside
 // openapi-typescript's Node API alone on the same specs, each a fresh process, medians of N runs,
 // measured in this one script. Also the time `tsc --noEmit` takes over generated/.
-// Run: npm run bench:generate   (builds dist/ first if it is missing)
+// Run: npm run bench:generate   (rebuilds dist/ first)
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const specs = path.join(root, "specs");
 const preload = path.join(root, "bench/report-rss.mjs");
-if (!existsSync(path.join(root, "dist/generator/cli.js"))) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" }); // dist/ must match the source
 
 function measure(args) {
   const started = performance.now();

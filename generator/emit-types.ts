@@ -1,7 +1,5 @@
-import openapiTS, { astToString } from "openapi-typescript";
-import ts from "typescript";
-import type { DomainWithSpec } from "./model.js";
-import { TENANT_PARAM } from "./model.js";
+import type ts from "typescript";
+import { TENANT_PARAM, type DomainWithSpec } from "./model.js";
 
 /**
  * The domain's `paths` / `components` / `operations` types, from openapi-typescript's Node API (one
@@ -9,12 +7,14 @@ import { TENANT_PARAM } from "./model.js";
  * the runtime fills it in; that is what lets path-style calls (`st.crm.GET(path)`) omit it.
  */
 export async function emitTypes(domain: DomainWithSpec): Promise<string> {
+  // Loaded on first use, not at start-up: openapi-typescript and TypeScript take over a second to load,
+  // and the client thread should be busy by then (see client-thread.ts).
+  const [{ default: openapiTS, astToString }, { default: typescript }] = await Promise.all([import("openapi-typescript"), import("typescript")]);
   const nodes = await openapiTS(domain.document as Parameters<typeof openapiTS>[0], { silent: true });
-  const optionalTenant = nodes.map((node) => makeTenantOptional(node));
-  return astToString(optionalTenant);
+  return astToString(nodes.map((node) => makeTenantOptional(typescript, node)));
 }
 
-function makeTenantOptional<T extends ts.Node>(root: T): T {
+function makeTenantOptional<T extends ts.Node>(ts: typeof import("typescript"), root: T): T {
   const question = ts.factory.createToken(ts.SyntaxKind.QuestionToken);
   const visit = (node: ts.Node, inside: string[]): ts.Node => {
     if (ts.isPropertySignature(node)) {
