@@ -6,7 +6,7 @@ import type { DomainModel } from "./model.js";
  * takes for the types, and neither needs the other: the clients are made on a second thread meanwhile.
  * This module stays light (no ts-morph, no prettier), so the main thread never loads them.
  */
-export function emitClientFilesInWorker(domains: readonly DomainModel[]): Promise<Map<string, string>> {
+export function emitClientFilesInWorker(domains: readonly DomainModel[]): { files: Promise<Map<string, string>>; stop: () => void } {
   const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
   const entry = new URL(`./client-thread-entry${extension}`, import.meta.url);
   // Run from source (tsx), Node 20 does not pass loader hooks on to workers: the worker registers tsx itself.
@@ -17,11 +17,12 @@ export function emitClientFilesInWorker(domains: readonly DomainModel[]): Promis
           workerData: { domains },
         })
       : new Worker(entry, { workerData: { domains } });
-  return new Promise((resolve, reject) => {
-    worker.once("message", (files: Map<string, string>) => resolve(files));
+  const files = new Promise<Map<string, string>>((resolve, reject) => {
+    worker.once("message", (result: Map<string, string>) => resolve(result));
     worker.once("error", reject);
     worker.once("exit", (code) => {
       if (code !== 0) reject(new Error(`the client emitter thread stopped with exit code ${code}`));
     });
   });
+  return { files, stop: () => void worker.terminate() };
 }

@@ -138,7 +138,7 @@ function operationRef(op: OperationModel): string {
 }
 
 /** One object type for path and query parameters and `body`; null when the operation takes none. */
-export function argumentsType(op: OperationModel): { type: string; required: boolean } | null {
+function argumentsType(op: OperationModel): { type: string; required: boolean } | null {
   const ref = operationRef(op);
   const parts: string[] = [];
   if (op.pathParams.length > 0) {
@@ -169,7 +169,7 @@ export function argumentsType(op: OperationModel): { type: string; required: boo
 }
 
 /** The resolved value: the 2xx body's type, `string` for text, `Blob` for files, `undefined` without a body. */
-export function resultType(op: OperationModel): string {
+function resultType(op: OperationModel): string {
   const types = op.responses.map((response) => {
     if (response.kind === "none") return "undefined";
     if (response.kind === "binary") return "Blob";

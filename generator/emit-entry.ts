@@ -1,5 +1,5 @@
 import { domainHeader, rootHeader } from "./header.js";
-import { domainClientName, domainFactoryName, groupInterfaceName, RUNTIME_REEXPORTS, type DomainModel } from "./model.js";
+import { domainClientName, domainFactoryName, groupInterfaceName, RUNTIME_TYPE_REEXPORTS, RUNTIME_VALUE_REEXPORTS, type DomainModel } from "./model.js";
 import { GENERATOR_VERSION } from "./version.js";
 
 /** `models.ts`: the friendly names for the domain's schemas (`CustomerResponse` for `Crm.V2.CustomerResponse`). */
@@ -14,16 +14,14 @@ export function emitModels(domain: DomainModel): string {
 /** `index.ts` of a domain: what `import … from "servicetitan-client/crm"` sees. */
 export function emitDomainIndex(domain: DomainModel): string {
   const groups = [...new Set(domain.operations.map((op) => op.group).filter((g): g is string => g !== null))];
-  const runtimeValues = RUNTIME_REEXPORTS.filter((name) => name === "ServiceTitanError");
-  const runtimeTypes = RUNTIME_REEXPORTS.filter((name) => name !== "ServiceTitanError");
   return [
     domainHeader(domain),
     `export { ${domainFactoryName(domain.name)} } from "./client.js";`,
     `export type { ${[domainClientName(domain.name), ...groups.map(groupInterfaceName)].join(", ")} } from "./client.js";`,
     'export type * from "./models.js";',
     'export type { paths, components, operations } from "./types.js";',
-    `export { ${runtimeValues.join(", ")} } from "../../runtime/index.js";`,
-    `export type { ${runtimeTypes.join(", ")} } from "../../runtime/index.js";`,
+    `export { ${RUNTIME_VALUE_REEXPORTS.join(", ")} } from "../../runtime/index.js";`,
+    `export type { ${RUNTIME_TYPE_REEXPORTS.join(", ")} } from "../../runtime/index.js";`,
     "",
   ].join("\n");
 }

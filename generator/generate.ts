@@ -36,17 +36,22 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   await checkLock(options.specsDir, buildLock(specs, domains));
 
   const clientModels = domains.map(withoutDocument);
-  const clientFiles = options.parallel === false ? emitClientFilesHere(clientModels) : emitClientFilesInWorker(clientModels);
-  clientFiles.catch(() => {}); // awaited below; an early types error must not leave it unhandled
+  const clients = options.parallel === false ? { files: emitClientFilesHere(clientModels), stop: () => {} } : emitClientFilesInWorker(clientModels);
+  clients.files.catch(() => {}); // awaited below; an early types error must not leave it unhandled
 
   const files: FileSet = new Map();
-  for (const domain of domains) {
-    const domainStarted = performance.now();
-    files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + (await emitTypes(domain)));
-    const ms = Math.round(performance.now() - domainStarted);
-    options.onProgress?.(`${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${ms} ms`);
+  try {
+    for (const domain of domains) {
+      const domainStarted = performance.now();
+      files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + (await emitTypes(domain)));
+      const ms = Math.round(performance.now() - domainStarted);
+      options.onProgress?.(`${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${ms} ms`);
+    }
+  } catch (error) {
+    clients.stop(); // no reason to wait for the clients of a run that has failed
+    throw error;
   }
-  for (const [name, text] of await clientFiles) files.set(name, text);
+  for (const [name, text] of await clients.files) files.set(name, text);
   files.set("manifest.json", emitManifest(domains));
 
   const stale = options.check ? await staleFiles(options.outDir, files) : [];

@@ -121,13 +121,14 @@ export function withoutDocument(domain: DomainWithSpec): DomainModel {
 export function reservedExportNames(domain: string, operations: readonly OperationModel[]): Set<string> {
   const groups = new Set(operations.map((op) => op.group).filter((g): g is string => g !== null));
   return new Set([
-    "paths", "components", "operations", ...RUNTIME_REEXPORTS,
+    "paths", "components", "operations", ...RUNTIME_VALUE_REEXPORTS, ...RUNTIME_TYPE_REEXPORTS,
     domainClientName(domain), domainFactoryName(domain), ...[...groups].map(groupInterfaceName),
   ]);
 }
 
 /** What each domain entry point re-exports from the runtime, so a one-domain import needs nothing else. */
-export const RUNTIME_REEXPORTS = ["ServiceTitanError", "ServiceTitanConfig", "RequestOptions"] as const;
+export const RUNTIME_VALUE_REEXPORTS = ["ServiceTitanError"] as const;
+export const RUNTIME_TYPE_REEXPORTS = ["ServiceTitanConfig", "RequestOptions"] as const;
 
 export function groupInterfaceName(group: string): string {
   return `${upperFirst(group)}Api`;
@@ -200,7 +201,7 @@ function buildOperation(
     body: requestBody(doc, op),
     responses,
     resultKind: resultKind(responses),
-    pagination: paginationKind(doc, queryParams, op),
+    pagination: paginationKind(doc, queryParams, op, responses),
   };
 }
 
@@ -269,15 +270,16 @@ function resolveSchema(doc: OpenApiDocument, schema: SchemaObject | undefined): 
 }
 
 /** Paged lists and export feeds, recognised by their parameters and response shape, never by name alone. */
-function paginationKind(doc: OpenApiDocument, query: ParamModel[], op: OperationObject): PaginationKind | null {
-  const ok = Object.entries(op.responses ?? {}).find(([status]) => status.startsWith("2"));
-  const media = ok && deref<ResponseObject>(doc, ok[1]).content;
-  const jsonType = media && Object.keys(media).find((type) => JSON_MEDIA.test(type));
-  const schema = jsonType ? resolveSchema(doc, media[jsonType]!.schema) : undefined;
+function paginationKind(doc: OpenApiDocument, query: ParamModel[], op: OperationObject, responses: SuccessResponse[]): PaginationKind | null {
+  const json = responses.find((r) => r.kind === "json");
+  if (!json) return null;
+  const response = deref<ResponseObject>(doc, op.responses![json.status]!);
+  const schema = resolveSchema(doc, response.content?.[json.mediaType!]?.schema);
   const props = (schema?.properties ?? {}) as Record<string, SchemaObject>;
-  const dataIsArray = resolveSchema(doc, props.data)?.type === "array" || (resolveSchema(doc, props.data)?.type as unknown[] | undefined)?.includes?.("array");
-  const has = (name: string) => query.some((p) => p.name === name);
+  const dataType = resolveSchema(doc, props.data)?.type;
+  const dataIsArray = dataType === "array" || (Array.isArray(dataType) && dataType.includes("array"));
   if (!dataIsArray || !("hasMore" in props)) return null;
+  const has = (name: string) => query.some((p) => p.name === name);
   if (has("page") && "page" in props) return "page";
   if (has("from") && "continueFrom" in props) return "export";
   return null;
@@ -294,7 +296,7 @@ function checkNameClashes(file: string, operations: OperationModel[]): void {
     if (op.group === null && groups.has(op.method)) {
       throw new SpecError(file, where, `operationId '${op.operationId}' becomes '${op.method}', which is also a group of methods`);
     }
-    if (op.group === null && ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"].includes(op.method)) {
+    if (op.group === null && HTTP_METHODS.some((verb) => verb.toUpperCase() === op.method)) {
       throw new SpecError(file, where, `operationId '${op.operationId}' would hide the path-style method '${op.method}'`);
     }
     owners.set(key, op.operationId);

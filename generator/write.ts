@@ -21,7 +21,7 @@ export async function writeAtomically(outDir: string, files: FileSet): Promise<v
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, content);
     }
-    const hadOutput = await exists(outDir);
+    const hadOutput = await isDirectory(outDir);
     if (hadOutput) await rename(outDir, previous);
     try {
       await rename(staging, outDir);
@@ -49,7 +49,7 @@ export async function staleFiles(outDir: string, files: FileSet): Promise<string
 }
 
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
-  if (!(await exists(dir))) return [];
+  if (!(await isDirectory(dir))) return [];
   const result: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
@@ -59,7 +59,7 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   return result;
 }
 
-async function exists(target: string): Promise<boolean> {
+async function isDirectory(target: string): Promise<boolean> {
   try {
     await readdir(target);
     return true;

@@ -26,14 +26,17 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
   const transport = client as unknown as Transport;
   const tenant = core.config.tenant;
 
-  const withTenant = (init: Record<string, unknown> | undefined) => {
+  /** Path-style calls get what generated methods get: the tenant filled in, and the client's time limit. */
+  const withDefaults = (init: Record<string, unknown> | undefined) => {
     const params = (init?.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    return { ...init, params: { ...params, path: { tenant, ...params.path } } };
+    const limit = AbortSignal.timeout(core.config.timeoutMs);
+    const signal = init?.signal instanceof AbortSignal ? AbortSignal.any([init.signal, limit]) : limit;
+    return { ...init, signal, params: { ...params, path: { tenant, ...params.path } } };
   };
   const forward =
     (method: string) =>
     (url: string, init?: Record<string, unknown>) =>
-      transport.request(method, url, withTenant(init));
+      transport.request(method, url, withDefaults(init));
   const pathStyle = {
     GET: forward("GET"),
     PUT: forward("PUT"),

@@ -100,6 +100,6 @@ function fieldErrors(value: unknown): Record<string, string[]> {
 }
 
 /** URLs carry no credentials in this API, but a user's proxy URL might: never echo userinfo. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/\/\/[^/@]*@/, "//");
 }

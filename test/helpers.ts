@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,14 +13,24 @@ export async function tempDir(prefix = "stgen-"): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
 }
 
-/** Runs the real CLI (`tsx generator/cli.ts …`) and returns its exit code and output. */
-export function stgen(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  const tsx = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
-  return new Promise((resolve) => {
-    execFile(process.execPath, [tsx, path.join(ROOT, "generator/cli.ts"), ...args], { cwd, maxBuffer: 32 << 20 }, (error, stdout, stderr) =>
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end and returns its exit code and output; never rejects. */
+export function runProcess(command: string, args: string[], cwd = ROOT, env: Record<string, string> = {}): Promise<ProcessResult> {
+  return new Promise((resolve) =>
+    execFile(command, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 32 << 20 }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+    ),
+  );
+}
+
+/** Runs the real CLI (`tsx generator/cli.ts …`). */
+export function stgen(args: string[], cwd = ROOT): Promise<ProcessResult> {
+  return runProcess(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "generator/cli.ts"), ...args], cwd);
 }
 
 /** Every file under `dir` with its content, for comparing whole trees. */
@@ -34,8 +44,3 @@ export async function readTree(dir: string, prefix = ""): Promise<Record<string,
   return result;
 }
 
-export async function copySpecs(from: string, files: string[]): Promise<string> {
-  const dir = await tempDir("specs-");
-  for (const file of files) await cp(path.join(from, file), path.join(dir, file));
-  return dir;
-}

@@ -1,17 +1,8 @@
-import { execFile } from "node:child_process";
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CREDENTIALS, json, startFakeServiceTitan, type FakeServiceTitan } from "./fake-servicetitan.js";
-import { ROOT, tempDir } from "./helpers.js";
-
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    execFile(command, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 32 << 20 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
-}
+import { ROOT, runProcess as run, tempDir } from "./helpers.js";
 
 /** What a user does: npm pack, npm install the tarball into an empty project, import it from plain Node ESM. */
 describe("the packed package, installed in an empty project", () => {

@@ -10,7 +10,7 @@ let serial = 0;
 
 /** Each test gets its own client ID, so the process-wide token cache never leaks between tests. */
 function config(overrides: Partial<ServiceTitanConfig> = {}): ServiceTitanConfig {
-  return { ...CREDENTIALS, clientId: CREDENTIALS.clientId, baseUrl: fake.url, authUrl: fake.url, ...overrides };
+  return { ...CREDENTIALS, baseUrl: fake.url, authUrl: fake.url, ...overrides };
 }
 function freshClient(overrides: Partial<ServiceTitanConfig> = {}) {
   // A distinct auth URL per client (same server, another path) keeps token caches apart.
@@ -231,6 +231,18 @@ describe("requests", () => {
     const missing = await st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 5, tenant: 999 } } });
     expect(missing.response.status).toBe(404);
     expect(missing.error?.title).toBe("Tenant 999 not found");
+  });
+});
+
+describe("path style limits", () => {
+  it("applies the client's timeoutMs to path-style calls too", async () => {
+    fake.route("GET", "/crm/v2/tenant/:tenant/customers/:id", (_req, _params, res) => void setTimeout(() => json(res, 200, {}), 2000));
+    const st = freshClient({ timeoutMs: 150 });
+    await st.crm.customers.get({ id: 0 }, { timeoutMs: 30_000 }).catch(() => undefined); // warm the token
+    const started = Date.now();
+    const error = await st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe("TimeoutError");
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 });
 
