@@ -2,11 +2,27 @@ import { domainHeader, rootHeader } from "./header.js";
 import { domainClientName, domainFactoryName, groupInterfaceName, RUNTIME_TYPE_REEXPORTS, RUNTIME_VALUE_REEXPORTS, type DomainModel } from "./model.js";
 import { GENERATOR_VERSION } from "./version.js";
 
+/**
+ * These files are simple enough to write directly in the layout prettier gives them (printWidth 120),
+ * which saves formatting them on every run; a test checks prettier would leave them unchanged.
+ */
+const PRINT_WIDTH = 120;
+
+function typeAlias(name: string, type: string): string {
+  const line = `export type ${name} = ${type};`;
+  return line.length <= PRINT_WIDTH ? line : `export type ${name} =\n  ${type};`;
+}
+
+function exportList(keyword: "export" | "export type", names: readonly string[], from: string): string {
+  const line = `${keyword} { ${names.join(", ")} } from "${from}";`;
+  return line.length <= PRINT_WIDTH ? line : `${keyword} {\n${names.map((name) => `  ${name},\n`).join("")}} from "${from}";`;
+}
+
 /** `models.ts`: the friendly names for the domain's schemas (`CustomerResponse` for `Crm.V2.CustomerResponse`). */
 export function emitModels(domain: DomainModel): string {
   const lines = [domainHeader(domain), 'import type { components } from "./types.js";', ""];
   for (const [schema, friendly] of domain.schemaNames) {
-    lines.push(`/** \`${schema}\` */`, `export type ${friendly} = components["schemas"][${JSON.stringify(schema)}];`);
+    lines.push(`/** \`${schema}\` */`, typeAlias(friendly, `components["schemas"][${JSON.stringify(schema)}]`));
   }
   return lines.join("\n") + "\n";
 }
@@ -17,7 +33,7 @@ export function emitDomainIndex(domain: DomainModel): string {
   return [
     domainHeader(domain),
     `export { ${domainFactoryName(domain.name)} } from "./client.js";`,
-    `export type { ${[domainClientName(domain.name), ...groups.map(groupInterfaceName)].join(", ")} } from "./client.js";`,
+    exportList("export type", [domainClientName(domain.name), ...groups.map(groupInterfaceName)], "./client.js"),
     'export type * from "./models.js";',
     'export type { paths, components, operations } from "./types.js";',
     `export { ${RUNTIME_VALUE_REEXPORTS.join(", ")} } from "../../runtime/index.js";`,

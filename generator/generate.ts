@@ -1,10 +1,10 @@
-import { emitClientFilesInWorker } from "./client-thread.js";
-import { emitManifest } from "./emit-entry.js";
+import { startClientFiles } from "./client-thread.js";
+import { emitDomainIndex, emitManifest, emitModels, emitRootIndex } from "./emit-entry.js";
 import { emitTypes } from "./emit-types.js";
 import { buildLock, checkLock, writeLock } from "./lock.js";
 import { domainHeader } from "./header.js";
 import { loadSpecs } from "./load.js";
-import { buildDomainModel, withoutDocument, type DomainModel, type DomainWithSpec } from "./model.js";
+import { buildDomainModel, withoutDocument, type DomainWithSpec } from "./model.js";
 import { staleFiles, writeAtomically, type FileSet } from "./write.js";
 
 export interface GenerateOptions {
@@ -12,7 +12,7 @@ export interface GenerateOptions {
   outDir: string;
   /** Write nothing; report the files that differ from what would be generated. */
   check?: boolean;
-  /** Emit the clients on a worker thread while the types are made (default). Off where workers cannot load TS (vitest). */
+  /** Emit the clients on a worker thread while the types are made (default). Off: all on this thread. */
   parallel?: boolean;
   /** One line per domain as it is done. */
   onProgress?: (line: string) => void;
@@ -36,8 +36,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   await checkLock(options.specsDir, buildLock(specs, domains));
 
   const clientModels = domains.map(withoutDocument);
-  const clients = options.parallel === false ? { files: emitClientFilesHere(clientModels), stop: () => {} } : emitClientFilesInWorker(clientModels);
-  clients.files.catch(() => {}); // awaited below; an early types error must not leave it unhandled
+  const clients = startClientFiles(clientModels, options.parallel !== false);
 
   const files: FileSet = new Map();
   try {
@@ -51,8 +50,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     clients.stop(); // no reason to wait for the clients of a run that has failed
     throw error;
   }
-  for (const [name, text] of await clients.files) files.set(name, text);
+  for (const domain of domains) {
+    files.set(`${domain.name}/models.ts`, emitModels(domain));
+    files.set(`${domain.name}/index.ts`, emitDomainIndex(domain));
+  }
+  files.set("index.ts", emitRootIndex(domains));
   files.set("manifest.json", emitManifest(domains));
+  for (const [name, text] of await clients.finish()) files.set(name, text);
 
   const stale = options.check ? await staleFiles(options.outDir, files) : [];
   if (!options.check) await writeAtomically(options.outDir, files);
@@ -63,11 +67,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     stale,
     elapsedMs: performance.now() - started,
   };
-}
-
-async function emitClientFilesHere(domains: DomainModel[]): Promise<Map<string, string>> {
-  const { emitClientFiles } = await import("./emit-clients.js");
-  return emitClientFiles(domains);
 }
 
 /** Two files that map to one domain name (`crm-v2.json` and `crm-v3.json`) would overwrite each other. */

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from "yaml";
 import { SpecError } from "./errors.js";
 import { locateJsonSyntaxError } from "./json-locate.js";
 import { LOCK_FILE } from "./lock.js";
@@ -39,7 +38,8 @@ export async function loadSpecs(dir: string): Promise<LoadedSpec[]> {
 
 export async function loadSpecFile(filePath: string): Promise<LoadedSpec> {
   const text = await readFile(filePath, "utf8");
-  const document = parseSpecText(filePath, text);
+  // The YAML parser is loaded only when a YAML spec is there (ServiceTitan ships JSON).
+  const document = /\.json$/i.test(filePath) ? parseSpecText(filePath, text) : checkObject(filePath, (await import("./parse-yaml.js")).parseYaml(filePath, text));
   validateSpec(filePath, document);
   return {
     file: path.basename(filePath),
@@ -49,8 +49,12 @@ export async function loadSpecFile(filePath: string): Promise<LoadedSpec> {
   };
 }
 
+/** Parses a JSON spec. */
 export function parseSpecText(displayPath: string, text: string): OpenApiDocument {
-  const value = /\.json$/i.test(displayPath) ? parseJson(displayPath, text) : parseYaml(displayPath, text);
+  return checkObject(displayPath, parseJson(displayPath, text));
+}
+
+function checkObject(displayPath: string, value: unknown): OpenApiDocument {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new SpecError(displayPath, "", "the document is not an object");
   }
@@ -68,39 +72,4 @@ function parseJson(displayPath: string, text: string): unknown {
       `invalid JSON at line ${problem.line}, column ${problem.column}: ${problem.message}`,
     );
   }
-}
-
-function parseYaml(displayPath: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const [error] = doc.errors;
-  if (error) {
-    const at = error.linePos?.[0];
-    const where = at ? ` at line ${at.line}, column ${at.col}` : "";
-    const pointer = yamlPointerAt(doc.contents, error.pos[0]);
-    const reason = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new SpecError(displayPath, pointer, `invalid YAML${where}: ${reason}`);
-  }
-  return doc.toJS({ maxAliasCount: -1 });
-}
-
-/** The JSON pointer of the deepest YAML node whose source range holds `offset`. */
-function yamlPointerAt(node: YamlNode | null, offset: number, prefix = ""): string {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const key = isScalar(pair.key) ? String(pair.key.value) : "";
-      const value = pair.value as YamlNode | null;
-      const start = (pair.key as YamlNode | null)?.range?.[0] ?? value?.range?.[0];
-      const end = value?.range?.[2] ?? (pair.key as YamlNode | null)?.range?.[2];
-      if (start !== undefined && end !== undefined && offset >= start && offset <= end) {
-        return yamlPointerAt(value, offset, `${prefix}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`);
-      }
-    }
-  } else if (isSeq(node)) {
-    for (const [index, item] of node.items.entries()) {
-      const range = (item as YamlNode | null)?.range;
-      if (range && offset >= range[0] && offset <= range[2]) return yamlPointerAt(item as YamlNode, offset, `${prefix}/${index}`);
-    }
-  }
-  return prefix;
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import * as prettier from "prettier";
 import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadSpecs } from "../generator/load.js";
@@ -135,6 +136,19 @@ describe("stgen generate", () => {
     const models = await readFile(path.join(out, "mini/models.ts"), "utf8");
     expect(models).toContain('export type WidgetResponse = components["schemas"]["Mini.V2.WidgetResponse"];');
     expect(models).toContain("export type PaginatedResponseOfWidgetResponse =");
+  }, 60_000);
+});
+
+describe("formatting", () => {
+  it("every generated file but types.ts is exactly what prettier (typescript parser) makes of it", async () => {
+    const tree = await readTree(path.join(ROOT, "generated"));
+    const checked = Object.entries(tree).filter(([file]) => file.endsWith(".ts") && !file.endsWith("/types.ts"));
+    expect(checked).toHaveLength(24 * 3 + 1);
+    const unchanged: string[] = [];
+    for (const [file, text] of checked) {
+      if ((await prettier.format(text, { parser: "typescript", printWidth: 120, trailingComma: "all" })) === text) unchanged.push(file);
+    }
+    expect(unchanged).toEqual(checked.map(([file]) => file));
   }, 60_000);
 });
 
