@@ -10,7 +10,7 @@ async function main(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName("stgen")
     .strict()
-    .demandCommand(1, "name a command: generate or lock")
+    .demandCommand(1, "name a command: generate, mock or lock")
     .command(
       "generate",
       "generate typed clients from the specs",
@@ -36,6 +36,28 @@ async function main(argv: string[]): Promise<number> {
         }
         const verb = args.check ? `${args.out} is up to date` : `wrote ${result.files} files to ${args.out}`;
         console.log(`${result.domains} domains, ${result.operations} operations: ${verb} in ${seconds} s`);
+      },
+    )
+    .command(
+      "mock",
+      "serve a fake ServiceTitan on 127.0.0.1, driven by the specs (until Ctrl-C)",
+      (y) =>
+        y
+          .option("port", { type: "number", default: 4010, describe: "port to listen on (0: any free port)" })
+          .option("specs", { type: "string", describe: "folder of specs to serve (default: the specs the client was generated from)" })
+          .option("seed", { type: "number", default: 1, describe: "same seed, same data" })
+          .option("rows", { type: "number", default: 120, describe: "records in every collection" })
+          .option("export-page-size", { type: "number", default: 100, describe: "rows per export-feed answer" })
+          .option("expires-in", { type: "number", default: 900, describe: "token lifetime in seconds" })
+          .option("latency", { type: "string", describe: "delay per API answer in ms, or a range: 50-200" })
+          .option("rate-429", { type: "number", default: 0, describe: "share (0-1) of calls answered 429 with Retry-After" })
+          .option("retry-after", { type: "number", default: 1, describe: "Retry-After seconds of those 429s" })
+          .option("rate-5xx", { type: "number", default: 0, describe: "share of calls answered 502/503/504 with an HTML page" })
+          .option("rate-drop", { type: "number", default: 0, describe: "share of calls whose connection is dropped" })
+          .option("rate-limit", { type: "number", describe: "at most N calls per second per tenant (ServiceTitan: 60)" }),
+      async (args) => {
+        const { runMockCommand } = await import("./mock/cli-command.js");
+        await runMockCommand(args);
       },
     )
     .command(

@@ -20,7 +20,13 @@ it("the README's TypeScript examples type-check", async () => {
     JSON.stringify({
       extends: "../tsconfig.json",
       // The package name, resolved to the sources as it resolves to dist/ for an installed package.
-      compilerOptions: { paths: { "servicetitan-client": ["../generated/index.ts"], "servicetitan-client/*": ["../generated/*/index.ts"] } },
+      compilerOptions: {
+        paths: {
+          "servicetitan-client": ["../generated/index.ts"],
+          "servicetitan-client/mock": ["../generator/mock/index.ts"],
+          "servicetitan-client/*": ["../generated/*/index.ts"],
+        },
+      },
       include: [],
       files,
     }),

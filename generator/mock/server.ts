@@ -214,15 +214,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return allowed.length > 0 ? { allowed: [...new Set(allowed)].sort() } : undefined;
   }
 
+  const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`port ${options.port} on ${host} is already in use: pick another (0 picks a free one)`) : error),
+    );
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${urlHost}:${address.port}`,
     port: address.port,
     credentials,
     get requests() {
