@@ -174,9 +174,14 @@ function guid(n: number, r: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** `$ref` → target, remembered per schema object: the faker resolves the same references for every record. */
+const resolved = new WeakMap<object, SchemaObject>();
+
 function resolve(doc: OpenApiDocument, raw: unknown): SchemaObject {
-  if (raw === true || raw === undefined || raw === null) return {};
-  return deref<SchemaObject>(doc, raw as SchemaObject);
+  if (raw === true || raw === undefined || raw === null || typeof raw !== "object") return {};
+  let target = resolved.get(raw);
+  if (!target) resolved.set(raw, (target = deref<SchemaObject>(doc, raw as SchemaObject)));
+  return target;
 }
 
 function typeList(schema: SchemaObject): string[] {
