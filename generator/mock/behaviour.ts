@@ -162,9 +162,13 @@ export class DataBehaviour {
     if (!isObject(value) || Object.keys(state.fields).length === 0) return value;
     const merged: Record<string, unknown> = { ...value };
     for (const [key, field] of Object.entries(state.fields)) if (key in value && key !== "id") merged[key] = field;
-    // A request field may share a name with a response field of another type (`type: 1` vs `type: {…}`).
+    // A request field may share a name with a response field of another type (`type: 1` vs `type: {…}`):
+    // where a written value does not fit the answer's schema, the generated one stays.
     const errors = this.validator.validate(op.domain, pointer, merged);
-    if (errors) for (const field of Object.keys(errors)) merged[field.split(/[.[]/)[0]!] = value[field.split(/[.[]/)[0]!];
+    for (const field of Object.keys(errors ?? {})) {
+      const key = field.split(/[.[]/)[0]!;
+      if (key in value) merged[key] = value[key];
+    }
     return merged;
   }
 

@@ -24,7 +24,7 @@ export function readInput(
 ): RequestInput | { unsupportedMediaType: string } {
   const errors: FieldErrors = {};
   const params: Record<string, string> = {};
-  op.paramNames.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+  op.paramNames.forEach((name, i) => (params[name] = safeDecode(match[i + 1]!)));
   for (const param of op.pathParams) {
     const value = params[param.name];
     if (value !== undefined && coerce(op, param, value) === INVALID) errors[param.name] = [`The value '${value}' is not valid.`];
@@ -67,6 +67,15 @@ export function readInput(
 }
 
 const INVALID = Symbol("invalid");
+
+/** A malformed escape (`%zz`) is kept as sent, and then fails the parameter's type check like any bad value. */
+export function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 function coerce(op: MockOperation, param: ParameterObject, value: string): unknown {
   return coerceTo(op, deref<SchemaObject>(op.doc, param.schema ?? {}), value);

@@ -9,7 +9,7 @@ import { htmlErrorPage, problem, send, VALIDATION_TITLE, type Answer } from "./a
 import { DataBehaviour } from "./behaviour.js";
 import { FaultInjector, type Fault, type FaultMatch, type FaultOptions } from "./faults.js";
 import { buildOperations, type MockOperation } from "./operations.js";
-import { readInput } from "./request-input.js";
+import { readInput, safeDecode } from "./request-input.js";
 import { RequestLog, type MockRequest } from "./request-log.js";
 import { SchemaValidator } from "./schema-validator.js";
 import { Store } from "./store.js";
@@ -153,7 +153,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const { op, match } = found;
     entry.operationId = op.model.operationId;
     entry.domain = op.domain;
-    const tenant = decodeURIComponent(match[op.paramNames.indexOf("tenant") + 1] ?? "");
+    const tenant = safeDecode(match[op.paramNames.indexOf("tenant") + 1] ?? "");
     if (!tenants.has(tenant)) return reply(problem(404, `Tenant ${tenant} was not found or is not connected to this application.`));
     const missing = grantedScopes ? op.model.scopes.filter((scope) => !grantedScopes.has(scope)) : [];
     if (missing.length > 0) return reply(problem(403, `The access token lacks the scope ${missing.join(", ")} this operation requires.`));
