@@ -117,6 +117,7 @@ function operationCall(op: OperationModel): string {
   const renames = Object.fromEntries(op.queryParams.filter((p) => p.arg !== p.name).map((p) => [p.arg, p.name]));
   if (Object.keys(renames).length > 0) spec.rename = renames;
   if (op.body?.binaryFields.length) spec.body = "multipart";
+  if (op.scopes.length > 0) spec.scopes = op.scopes; // named by a PermissionError on a 403
   return `operation(${JSON.stringify(spec)})`;
 }
 

@@ -36,8 +36,8 @@ export function emitDomainIndex(domain: DomainModel): string {
     exportList("export type", [domainClientName(domain.name), ...groups.map(groupInterfaceName)], "./client.js"),
     'export type * from "./models.js";',
     'export type { paths, components, operations } from "./types.js";',
-    `export { ${RUNTIME_VALUE_REEXPORTS.join(", ")} } from "../../runtime/index.js";`,
-    `export type { ${RUNTIME_TYPE_REEXPORTS.join(", ")} } from "../../runtime/index.js";`,
+    exportList("export", RUNTIME_VALUE_REEXPORTS, "../../runtime/index.js"),
+    exportList("export type", RUNTIME_TYPE_REEXPORTS, "../../runtime/index.js"),
     "",
   ].join("\n");
 }

@@ -127,7 +127,10 @@ export function reservedExportNames(domain: string, operations: readonly Operati
 }
 
 /** What each domain entry point re-exports from the runtime, so a one-domain import needs nothing else. */
-export const RUNTIME_VALUE_REEXPORTS = ["ServiceTitanError"] as const;
+export const RUNTIME_VALUE_REEXPORTS = [
+  "ServiceTitanError", "AuthenticationError", "PermissionError", "NotFoundError", "ValidationError", "ConflictError",
+  "RateLimitError", "ServerError", "TimeoutError", "NetworkError",
+] as const;
 export const RUNTIME_TYPE_REEXPORTS = ["ServiceTitanConfig", "RequestOptions"] as const;
 
 export function groupInterfaceName(group: string): string {

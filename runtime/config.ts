@@ -1,3 +1,6 @@
+import type { Hooks, Logger } from "./hooks.js";
+import type { RateLimit, RateLimiter } from "./rate-limit.js";
+import { DEFAULT_RETRY, type ResolvedRetry, type RetryOptions } from "./retry.js";
 import type { TokenStore } from "./token-store.js";
 
 export type Environment = "production" | "integration";
@@ -32,7 +35,28 @@ export interface ServiceTitanConfig {
   timeoutMs?: number;
   /** Where tokens are cached. Default: in this process, shared by clients with the same auth URL and client ID. */
   tokenStore?: TokenStore;
+  /** Retry policy (see the README's defaults table); `false` sends every request once. */
+  retry?: false | RetryOptions;
+  /** Client-side rate limit per (app key, tenant); `false` turns it off. */
+  rateLimit?: false | RateLimitOptions;
+  /** Observe every request, response, retry and error (tokens redacted). */
+  hooks?: Hooks;
+  /** Where retries (`warn`) and responses (`debug`) are logged; `console` fits. Default: nowhere. */
+  logger?: Logger;
 }
+
+export interface RateLimitOptions {
+  /** Requests per second per (app key, tenant). Default 60, ServiceTitan's limit. */
+  requestsPerSecond?: number;
+  /** An extra, stricter budget for the reporting domain, per minute; `false` for none. Default 5. */
+  reportingRequestsPerMinute?: number | false;
+  /** Where the budget is kept. Default: this process (shared by clients with the same app key and tenant). */
+  limiter?: RateLimiter;
+}
+
+/** ServiceTitan's documented limit, and a cautious guess for reports ("a handful of runs per minute"). */
+export const DEFAULT_REQUESTS_PER_SECOND = 60;
+export const DEFAULT_REPORTING_REQUESTS_PER_MINUTE = 5;
 
 /** The config after validation, with defaults applied. Holds no secret: that stays inside the token provider. */
 export interface ResolvedConfig {
@@ -44,10 +68,17 @@ export interface ResolvedConfig {
   authUrl: string;
   fetch: typeof globalThis.fetch;
   timeoutMs: number;
+  /** `maxAttempts: 1` when retries are off. */
+  retry: ResolvedRetry;
+  /** Absent when rate limiting is off. */
+  rateLimit?: { perSecond: RateLimit; reporting?: RateLimit; limiter?: RateLimiter };
+  hooks: Hooks;
+  logger?: Logger;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
   "clientId", "clientSecret", "appKey", "tenant", "environment", "baseUrl", "authUrl", "fetch", "timeoutMs", "tokenStore",
+  "retry", "rateLimit", "hooks", "logger",
 ]);
 
 export class ServiceTitanConfigError extends TypeError {
@@ -89,6 +120,40 @@ export function resolveConfig(config: ServiceTitanConfig): ResolvedConfig {
     authUrl: checkUrl("authUrl", config.authUrl ?? hosts.authUrl),
     fetch: fetchImpl,
     timeoutMs,
+    retry: resolveRetry(config.retry),
+    rateLimit: resolveRateLimit(config.rateLimit),
+    hooks: config.hooks ?? {},
+    logger: config.logger,
+  };
+}
+
+function resolveRetry(retry: ServiceTitanConfig["retry"]): ResolvedRetry {
+  if (retry === false) return { ...DEFAULT_RETRY, maxAttempts: 1 };
+  const resolved = { ...DEFAULT_RETRY, ...retry };
+  for (const [key, value] of Object.entries(resolved)) {
+    if (!(key in DEFAULT_RETRY)) throw new ServiceTitanConfigError(`unknown option 'retry.${key}' (known: ${Object.keys(DEFAULT_RETRY).join(", ")})`);
+    if (!(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
+      throw new ServiceTitanConfigError(`'retry.${key}' must be a non-negative number (got ${JSON.stringify(value)})`);
+    }
+  }
+  if (resolved.maxAttempts < 1) throw new ServiceTitanConfigError("'retry.maxAttempts' must be at least 1");
+  return resolved;
+}
+
+function resolveRateLimit(options: ServiceTitanConfig["rateLimit"]): ResolvedConfig["rateLimit"] {
+  if (options === false) return undefined;
+  const perSecond = options?.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
+  const perMinute = options?.reportingRequestsPerMinute ?? DEFAULT_REPORTING_REQUESTS_PER_MINUTE;
+  if (!(typeof perSecond === "number" && perSecond > 0)) throw new ServiceTitanConfigError(`'rateLimit.requestsPerSecond' must be a positive number (got ${JSON.stringify(perSecond)})`);
+  if (perMinute !== false && !(typeof perMinute === "number" && perMinute > 0)) {
+    throw new ServiceTitanConfigError(`'rateLimit.reportingRequestsPerMinute' must be a positive number or false (got ${JSON.stringify(perMinute)})`);
+  }
+  // Whole requests per window: 0.5/s becomes 1 per 2 s.
+  const window = (count: number, ms: number): RateLimit => (count >= 1 ? { requests: Math.floor(count), perMs: ms } : { requests: 1, perMs: ms / count });
+  return {
+    perSecond: window(perSecond, 1000),
+    reporting: perMinute === false ? undefined : window(perMinute, 60_000),
+    limiter: options?.limiter,
   };
 }
 

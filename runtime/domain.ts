@@ -2,7 +2,10 @@ import createClient from "openapi-fetch";
 import type { Client } from "openapi-fetch";
 import type { ServiceTitanConfig } from "./config.js";
 import { toCore, type ServiceTitanCore } from "./core.js";
+import { ServiceTitanError } from "./errors.js";
+import { callHook } from "./hooks.js";
 import { callOperation, compileOperation, type OperationFn, type OperationSpec, type RequestOptions } from "./operation.js";
+import { callFetch, type CallState } from "./send.js";
 
 /** Path-style access: openapi-fetch's own methods, typed by the domain's `paths`; `tenant` may be left out. */
 export type PathStyleClient<Paths extends {}> = Pick<Client<Paths, `${string}/${string}`>, "GET" | "PUT" | "POST" | "DELETE" | "PATCH">;
@@ -22,21 +25,32 @@ export interface DomainBinding<Paths extends {}> {
 /** Everything a generated domain client needs from the runtime, bound to one module path (`/crm/v2`). */
 export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | ServiceTitanCore, modulePath: string): DomainBinding<Paths> {
   const core = toCore(configOrCore);
-  const client = createClient<Paths>({ baseUrl: core.config.apiUrl + modulePath, fetch: core.fetch });
-  const transport = client as unknown as Transport;
-  const tenant = core.config.tenant;
+  const transport = createClient<Paths>({ baseUrl: core.config.apiUrl + modulePath }) as unknown as Transport;
+  const limits = budgets(core, modulePath);
 
-  /** Path-style calls get what generated methods get: the tenant filled in, and the client's time limit. */
-  const withDefaults = (init: Record<string, unknown> | undefined) => {
-    const params = (init?.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    const limit = AbortSignal.timeout(core.config.timeoutMs);
-    const signal = init?.signal instanceof AbortSignal ? AbortSignal.any([init.signal, limit]) : limit;
-    return { ...init, signal, params: { ...params, path: { tenant, ...params.path } } };
+  /** Each call gets its own `fetch` (openapi-fetch takes one per request), which carries the call's settings. */
+  const newCall = (method: string, options: RequestOptions, operationId?: string): CallState => ({
+    operationId,
+    method,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? core.config.timeoutMs,
+    replayAllowed: options.retry ? options.retry.nonIdempotent === true : false,
+    maxAttempts: options.retry === false ? 1 : (options.retry?.maxAttempts ?? core.config.retry.maxAttempts),
+    limits,
+    attempts: 0,
+  });
+
+  /** Path-style calls get what generated methods get: the tenant filled in, limits, retries and timeouts. */
+  const forward = (method: string) => async (url: string, init: Record<string, unknown> & RequestOptions = {}) => {
+    const params = (init.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const call = newCall(method, init);
+    try {
+      return await transport.request(method, url, { ...init, fetch: callFetch(core, call), params: { ...params, path: { tenant: core.config.tenant, ...params.path } } });
+    } catch (error) {
+      if (error instanceof ServiceTitanError) callHook(core.config.hooks.onError, error, core.config.logger);
+      throw error;
+    }
   };
-  const forward =
-    (method: string) =>
-    (url: string, init?: Record<string, unknown>) =>
-      transport.request(method, url, withDefaults(init));
   const pathStyle = {
     GET: forward("GET"),
     PUT: forward("PUT"),
@@ -50,8 +64,19 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     pathStyle,
     operation(spec) {
       const op = compileOperation(spec);
-      const call = (args?: Record<string, unknown>, options?: RequestOptions) => callOperation(core, transport, op, args, options);
+      const call = (args?: Record<string, unknown>, options: RequestOptions = {}) =>
+        callOperation(core, transport, op, args, options, newCall(op.method, options, op.id));
       return call as unknown as OperationFn;
     },
   };
+}
+
+/** The budgets a call of this domain draws on: the per-(app key, tenant) one, and reporting's own. */
+function budgets(core: ServiceTitanCore, modulePath: string): CallState["limits"] {
+  const rateLimit = core.config.rateLimit;
+  if (!rateLimit) return [];
+  const key = `${core.config.appKey}\n${core.config.tenant}`;
+  const limits = [{ key, limit: rateLimit.perSecond }];
+  if (rateLimit.reporting && modulePath.startsWith("/reporting/")) limits.unshift({ key: `${key}\nreporting`, limit: rateLimit.reporting });
+  return limits;
 }

@@ -15,6 +15,14 @@ export interface ServiceTitanErrorDetails {
   url?: string;
   /** The body as text when it was not JSON (an HTML 503 page), cut to 2,000 characters. */
   rawBody?: string;
+  /** Requests sent for this call, retries included. */
+  attempts?: number;
+  /** For a 429: how long the server asked to wait. */
+  retryAfterMs?: number;
+  /** The OAuth scopes the operation needs, as its spec lists them (named on a 403). */
+  requiredScopes?: readonly string[];
+  /** Which failure a status-0 error is; `auth` marks a refused token request. */
+  kind?: "timeout" | "network" | "auth";
   cause?: unknown;
 }
 
@@ -23,8 +31,10 @@ const RAW_BODY_LIMIT = 2000;
 /**
  * Every failure of a ServiceTitan call: a non-2xx answer, a failed token request, a network error or
  * a timeout. It carries what is needed to act on it (and to ask support), and never a credential.
+ * Catch a subclass to act on one meaning (`NotFoundError`, `RateLimitError`, …).
  */
 export class ServiceTitanError extends Error {
+  override name = "ServiceTitanError";
   readonly status: number;
   readonly title: string;
   readonly type?: string;
@@ -35,10 +45,10 @@ export class ServiceTitanError extends Error {
   readonly method?: string;
   readonly url?: string;
   readonly rawBody?: string;
+  readonly attempts: number;
 
   constructor(details: ServiceTitanErrorDetails) {
     super(describe(details), details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = "ServiceTitanError";
     this.status = details.status;
     this.title = details.title;
     this.type = details.type;
@@ -47,43 +57,111 @@ export class ServiceTitanError extends Error {
     this.data = details.data;
     this.operationId = details.operationId;
     this.method = details.method;
-    this.url = details.url;
+    this.url = details.url === undefined ? undefined : redactUrl(details.url);
     this.rawBody = details.rawBody?.slice(0, RAW_BODY_LIMIT);
-  }
-
-  /** Builds the error from a non-2xx response whose body openapi-fetch already read (JSON or text). */
-  static fromResponse(response: Response, body: unknown, context: { operationId?: string; method: string }): ServiceTitanError {
-    const problem = body && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
-    const text = typeof body === "string" ? body : undefined;
-    return new ServiceTitanError({
-      status: response.status,
-      title: stringOr(problem?.title, response.statusText || `HTTP ${response.status}`),
-      type: stringOr(problem?.type, undefined),
-      traceId: stringOr(problem?.traceId, undefined) ?? response.headers.get("x-trace-id") ?? undefined,
-      errors: fieldErrors(problem?.errors),
-      data: problem?.data ?? undefined,
-      operationId: context.operationId,
-      method: context.method,
-      url: redactUrl(response.url),
-      rawBody: text || undefined,
-    });
+    this.attempts = details.attempts ?? 1;
   }
 
   toJSON(): Record<string, unknown> {
-    const { name, message, status, title, type, traceId, errors, data, operationId, method, url, rawBody } = this;
-    return { name, message, status, title, type, traceId, errors, data, operationId, method, url, rawBody };
+    const { name, message, status, title, type, traceId, errors, data, operationId, method, url, rawBody, attempts } = this;
+    return { name, message, status, title, type, traceId, errors, data, operationId, method, url, rawBody, attempts };
   }
 }
 
+/** 401 after a fresh token was tried, or the token endpoint refused the client ID and secret. */
+export class AuthenticationError extends ServiceTitanError {
+  override name = "AuthenticationError";
+}
+/** 403: the app or the token lacks a permission; `requiredScopes` names what the spec says the operation needs. */
+export class PermissionError extends ServiceTitanError {
+  override name = "PermissionError";
+  readonly requiredScopes: readonly string[];
+  constructor(details: ServiceTitanErrorDetails) {
+    super(details);
+    this.requiredScopes = details.requiredScopes ?? [];
+  }
+}
+export class NotFoundError extends ServiceTitanError {
+  override name = "NotFoundError";
+}
+/** 400: `errors` maps each field to its messages. */
+export class ValidationError extends ServiceTitanError {
+  override name = "ValidationError";
+}
+export class ConflictError extends ServiceTitanError {
+  override name = "ConflictError";
+}
+/** 429 that retries did not get past, or whose wait was longer than `retry.maxRetryAfterMs`. */
+export class RateLimitError extends ServiceTitanError {
+  override name = "RateLimitError";
+  readonly retryAfterMs?: number;
+  constructor(details: ServiceTitanErrorDetails) {
+    super(details);
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+export class ServerError extends ServiceTitanError {
+  override name = "ServerError";
+}
+/** No answer within `timeoutMs` (status 0). */
+export class TimeoutError extends ServiceTitanError {
+  override name = "TimeoutError";
+}
+/** The connection failed or was dropped (status 0). */
+export class NetworkError extends ServiceTitanError {
+  override name = "NetworkError";
+}
+
+/** The error class that says what went wrong. */
+export function createError(details: ServiceTitanErrorDetails): ServiceTitanError {
+  const { status, kind } = details;
+  if (kind === "auth" || status === 401) return new AuthenticationError(details);
+  if (status === 0) return kind === "timeout" ? new TimeoutError(details) : new NetworkError(details);
+  if (status === 400) return new ValidationError(details);
+  if (status === 403) return new PermissionError(details);
+  if (status === 404) return new NotFoundError(details);
+  if (status === 409) return new ConflictError(details);
+  if (status === 429) return new RateLimitError(details);
+  if (status >= 500) return new ServerError(details);
+  return new ServiceTitanError(details);
+}
+
+/** Builds the error from a non-2xx response whose body openapi-fetch already read (JSON or text). */
+export function errorFromResponse(
+  response: Response,
+  body: unknown,
+  context: Pick<ServiceTitanErrorDetails, "operationId" | "method" | "url" | "attempts" | "retryAfterMs" | "requiredScopes">,
+): ServiceTitanError {
+  const problem = body && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
+  const text = typeof body === "string" ? body : undefined;
+  return createError({
+    ...context,
+    status: response.status,
+    title: stringOr(problem?.title, response.statusText || `HTTP ${response.status}`),
+    type: stringOr(problem?.type, undefined),
+    traceId: stringOr(problem?.traceId, undefined) ?? response.headers.get("x-trace-id") ?? undefined,
+    errors: fieldErrors(problem?.errors),
+    data: problem?.data ?? undefined,
+    url: context.url ?? response.url,
+    rawBody: text || undefined,
+  });
+}
+
 function describe(d: ServiceTitanErrorDetails): string {
-  const where = [d.method && d.url ? `${d.method} ${d.url}` : d.url, d.operationId && `operationId ${d.operationId}`, d.traceId && `traceId ${d.traceId}`]
+  const where = [d.method && d.url ? `${d.method} ${redactUrl(d.url)}` : d.url && redactUrl(d.url), d.operationId && `operationId ${d.operationId}`, d.traceId && `traceId ${d.traceId}`]
     .filter(Boolean)
     .join(", ");
   const fields = Object.entries(d.errors ?? {})
     .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
     .join("; ");
+  const notes = [
+    fields,
+    d.status === 403 && d.requiredScopes?.length ? `the operation needs the OAuth scope ${d.requiredScopes.join(", ")}` : "",
+    d.retryAfterMs !== undefined ? `the server asked to wait ${Math.ceil(d.retryAfterMs / 1000)} s` : "",
+    (d.attempts ?? 1) > 1 ? `after ${d.attempts} attempts` : "",
+  ].filter(Boolean);
   const status = d.status ? `${d.status} ` : "";
-  return `ServiceTitan ${status}${d.title}${fields ? ` (${fields})` : ""}${where ? ` [${where}]` : ""}`;
+  return `ServiceTitan ${status}${d.title}${notes.length ? ` (${notes.join("; ")})` : ""}${where ? ` [${where}]` : ""}`;
 }
 
 function stringOr<T>(value: unknown, fallback: T): string | T {

@@ -1,6 +1,8 @@
 import type { ServiceTitanCore } from "./core.js";
 import type { Transport } from "./domain.js";
-import { ServiceTitanError } from "./errors.js";
+import { createError, errorFromResponse, ServiceTitanError } from "./errors.js";
+import { callHook } from "./hooks.js";
+import { callFetch, type CallState } from "./send.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
 
@@ -17,6 +19,8 @@ export interface OperationSpec {
   rename?: Record<string, string>;
   /** `multipart` for the uploads whose spec declares a binary `file` inside a JSON body. */
   body?: "json" | "multipart";
+  /** OAuth scopes the spec says the operation needs (named by a PermissionError). */
+  scopes?: string[];
 }
 
 export interface RequestOptions {
@@ -26,6 +30,11 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Extra headers for this call. `Authorization` and `ST-App-Key` are always set by the client. */
   headers?: Record<string, string>;
+  /**
+   * `false`: send once. `{ nonIdempotent: true }`: allow replaying this POST or PATCH after a 5xx, reset or
+   * timeout (only if you know a duplicate is harmless). `maxAttempts` overrides the client's.
+   */
+  retry?: false | { nonIdempotent?: boolean; maxAttempts?: number };
 }
 
 /**
@@ -71,17 +80,11 @@ export async function callOperation(
   transport: Transport,
   op: CompiledOperation,
   args: Record<string, unknown> | undefined,
-  options: RequestOptions = {},
+  options: RequestOptions,
+  call: CallState,
 ): Promise<unknown> {
   const { path, query, body } = splitArguments(op, args);
-  const timeoutMs = options.timeoutMs ?? core.config.timeoutMs;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
-  const onCallerAbort = () => controller.abort(options.signal!.reason);
-  if (options.signal?.aborted) onCallerAbort();
-  options.signal?.addEventListener("abort", onCallerAbort, { once: true });
   const context = { operationId: op.id, method: op.method };
-
   try {
     const { data, error, response } = await transport.request(op.method, op.path, {
       params: { path: { ...path, tenant: core.config.tenant }, query },
@@ -89,22 +92,22 @@ export async function callOperation(
       bodySerializer: op.body === "multipart" ? toFormData : undefined,
       parseAs: op.result === "binary" ? "blob" : "text",
       headers: { Accept: ACCEPT[op.result], ...options.headers },
-      signal: controller.signal,
+      fetch: callFetch(core, call),
     });
-    if (!response.ok) throw ServiceTitanError.fromResponse(response, error, context);
-    if (op.result === "json") return parseJsonBody(data, response, context);
+    if (!response.ok) {
+      throw errorFromResponse(response, error, { ...context, url: call.url, attempts: call.attempts, retryAfterMs: call.retryAfterMs, requiredScopes: op.scopes });
+    }
+    if (op.result === "json") return parseJsonBody(data, response, { ...context, url: call.url });
     return op.result === "none" ? undefined : data;
   } catch (error) {
-    if (error instanceof ServiceTitanError) throw error;
-    if (options.signal?.aborted) throw options.signal.reason;
-    const url = core.config.apiUrl;
-    if (controller.signal.aborted) {
-      throw new ServiceTitanError({ status: 0, title: `request timed out after ${timeoutMs} ms`, ...context, url, cause: error });
-    }
-    throw new ServiceTitanError({ status: 0, title: `network error: ${describeCause(error)}`, ...context, url, cause: error });
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onCallerAbort);
+    if (options.signal?.aborted && !(error instanceof ServiceTitanError)) throw options.signal.reason;
+    // Reading the body can fail too (reset or timeout mid-body).
+    const failure =
+      error instanceof ServiceTitanError
+        ? error
+        : createError({ status: 0, title: `reading the response failed: ${(error as Error)?.message ?? error}`, ...context, url: call.url, attempts: call.attempts, kind: (error as Error)?.name === "TimeoutError" ? "timeout" : "network", cause: error });
+    callHook(core.config.hooks.onError, failure, core.config.logger);
+    throw failure;
   }
 }
 
@@ -112,12 +115,12 @@ export async function callOperation(
  * Bodies are read as text and parsed here: some operations answer JSON as `text/plain` or `text/json`,
  * and a 2xx with an empty body is `undefined`, not a parse error.
  */
-function parseJsonBody(text: unknown, response: Response, context: { operationId: string; method: string }): unknown {
+function parseJsonBody(text: unknown, response: Response, context: { operationId: string; method: string; url?: string }): unknown {
   if (typeof text !== "string" || text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch {
-    throw new ServiceTitanError({ status: response.status, title: "the response body is not valid JSON", ...context, url: response.url, rawBody: text });
+    throw new ServiceTitanError({ status: response.status, title: "the response body is not valid JSON", ...context, rawBody: text });
   }
 }
 
@@ -130,9 +133,4 @@ function toFormData(body: unknown): FormData {
     else form.append(key, typeof value === "object" ? JSON.stringify(value) : String(value));
   }
   return form;
-}
-
-function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
 }

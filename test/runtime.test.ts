@@ -207,7 +207,7 @@ describe("requests", () => {
 
 describe("path style limits", () => {
   it("applies the client's timeoutMs to path-style calls too", async () => {
-    const st = freshClient({ timeoutMs: 150 });
+    const st = freshClient({ timeoutMs: 150, retry: false });
     await st.crm.customers.get({ id: 1 }, { timeoutMs: 30_000 }); // warm the token
     mock.injectFault({ delayMs: 2000 }, { operationId: "Customers_Get" });
     const started = Date.now();
@@ -236,14 +236,14 @@ describe("errors", () => {
 
   it("keeps a non-JSON error body as rawBody", async () => {
     mock.injectFault({ status: 503, html: true }, { operationId: "Customers_Get" });
-    const st = freshClient();
+    const st = freshClient({ retry: false });
     const error = (await st.crm.customers.get({ id: 1 }).catch((e: unknown) => e)) as ServiceTitanError;
     expect(error.status).toBe(503);
     expect(error.rawBody).toContain("503 Service Unavailable");
   });
 
   it("times out per call, and a caller's abort stays an abort", async () => {
-    const st = freshClient();
+    const st = freshClient({ retry: false });
     await st.crm.customers.get({ id: 1 }); // token first, so only the call is timed
     mock.injectFault({ delayMs: 2000 }, { operationId: "Customers_Get", times: 2 });
     const timedOut = (await st.crm.customers.get({ id: 1 }, { timeoutMs: 100 }).catch((e: unknown) => e)) as ServiceTitanError;

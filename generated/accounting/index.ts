@@ -23,5 +23,16 @@ export type {
 } from "./client.js";
 export type * from "./models.js";
 export type { paths, components, operations } from "./types.js";
-export { ServiceTitanError } from "../../runtime/index.js";
+export {
+  ServiceTitanError,
+  AuthenticationError,
+  PermissionError,
+  NotFoundError,
+  ValidationError,
+  ConflictError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  NetworkError,
+} from "../../runtime/index.js";
 export type { ServiceTitanConfig, RequestOptions } from "../../runtime/index.js";

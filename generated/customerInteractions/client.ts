@@ -95,6 +95,7 @@ export function createCustomerInteractionsClient(
         method: "GET",
         path: "/tenant/{tenant}/export/technician-ratings",
         result: "json",
+        scopes: ["tn.csi.technicianrating:r"],
       }),
     },
     technicianRating: {
@@ -103,6 +104,7 @@ export function createCustomerInteractionsClient(
         method: "PUT",
         path: "/tenant/{tenant}/technician-rating/technician/{technicianId}/job/{jobId}",
         result: "none",
+        scopes: ["tn.csi.technicianrating:w"],
       }),
     },
     technicianRatings: {
@@ -111,12 +113,14 @@ export function createCustomerInteractionsClient(
         method: "GET",
         path: "/tenant/{tenant}/technician-ratings",
         result: "json",
+        scopes: ["tn.csi.technicianrating:r"],
       }),
       update: operation({
         id: "TechnicianRatings_Update",
         method: "POST",
         path: "/tenant/{tenant}/technician-ratings",
         result: "json",
+        scopes: ["tn.csi.technicianrating:w"],
       }),
     },
   };

@@ -98,7 +98,13 @@ export function createFormsClient(config: ServiceTitanConfig | ServiceTitanCore)
   return {
     ...pathStyle,
     form: {
-      getForms: operation({ id: "Form_GetForms", method: "GET", path: "/tenant/{tenant}/forms", result: "json" }),
+      getForms: operation({
+        id: "Form_GetForms",
+        method: "GET",
+        path: "/tenant/{tenant}/forms",
+        result: "json",
+        scopes: ["tn.frm.forms:r"],
+      }),
     },
     formSubmission: {
       getFormSubmissions: operation({
@@ -106,6 +112,7 @@ export function createFormsClient(config: ServiceTitanConfig | ServiceTitanCore)
         method: "GET",
         path: "/tenant/{tenant}/submissions",
         result: "json",
+        scopes: ["tn.frm.submissions:r"],
       }),
     },
     jobs: {
@@ -115,13 +122,21 @@ export function createFormsClient(config: ServiceTitanConfig | ServiceTitanCore)
         path: "/tenant/{tenant}/jobs/{id}/attachments",
         result: "json",
         body: "multipart",
+        scopes: ["tn.frm.jobs:w"],
       }),
-      get: operation({ id: "Jobs_Get", method: "GET", path: "/tenant/{tenant}/jobs/attachment/{id}", result: "none" }),
+      get: operation({
+        id: "Jobs_Get",
+        method: "GET",
+        path: "/tenant/{tenant}/jobs/attachment/{id}",
+        result: "none",
+        scopes: ["tn.frm.jobs:r"],
+      }),
       getJobAttachments: operation({
         id: "Jobs_GetJobAttachments",
         method: "GET",
         path: "/tenant/{tenant}/jobs/{jobId}/attachments",
         result: "none",
+        scopes: ["tn.frm.jobs:r"],
       }),
     },
   };

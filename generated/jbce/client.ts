@@ -40,7 +40,13 @@ export function createJbceClient(config: ServiceTitanConfig | ServiceTitanCore):
   return {
     ...pathStyle,
     callReasons: {
-      get: operation({ id: "CallReasons_Get", method: "GET", path: "/tenant/{tenant}/call-reasons", result: "json" }),
+      get: operation({
+        id: "CallReasons_Get",
+        method: "GET",
+        path: "/tenant/{tenant}/call-reasons",
+        result: "json",
+        scopes: ["tn.jbce.callreasons:r"],
+      }),
     },
   };
 }

@@ -148,6 +148,7 @@ export function createMarketingAdsClient(config: ServiceTitanConfig | ServiceTit
         method: "GET",
         path: "/tenant/{tenant}/attributed-leads",
         result: "json",
+        scopes: ["tn.mads.attributedleads:r"],
       }),
     },
     capacityAwarenessWarning: {
@@ -156,6 +157,7 @@ export function createMarketingAdsClient(config: ServiceTitanConfig | ServiceTit
         method: "GET",
         path: "/tenant/{tenant}/capacity-warnings",
         result: "json",
+        scopes: ["tn.mads.capacitywarnings:r"],
       }),
     },
     externalCallAttributions: {
@@ -164,10 +166,17 @@ export function createMarketingAdsClient(config: ServiceTitanConfig | ServiceTit
         method: "POST",
         path: "/tenant/{tenant}/external-call-attributions",
         result: "none",
+        scopes: ["tn.mads.externalcallattributions:w"],
       }),
     },
     performance: {
-      get: operation({ id: "Performance_Get", method: "GET", path: "/tenant/{tenant}/performance", result: "json" }),
+      get: operation({
+        id: "Performance_Get",
+        method: "GET",
+        path: "/tenant/{tenant}/performance",
+        result: "json",
+        scopes: ["tn.mads.performance:r"],
+      }),
     },
     scheduledJobAttributions: {
       create: operation({
@@ -175,6 +184,7 @@ export function createMarketingAdsClient(config: ServiceTitanConfig | ServiceTit
         method: "POST",
         path: "/tenant/{tenant}/job-attributions",
         result: "none",
+        scopes: ["tn.mads.jobattributions:w"],
       }),
     },
     webBookingAttributions: {
@@ -183,6 +193,7 @@ export function createMarketingAdsClient(config: ServiceTitanConfig | ServiceTit
         method: "POST",
         path: "/tenant/{tenant}/web-booking-attributions",
         result: "none",
+        scopes: ["tn.mads.webbookingattributions:w"],
       }),
     },
     webLeadFormAttributions: {
@@ -191,6 +202,7 @@ export function createMarketingAdsClient(config: ServiceTitanConfig | ServiceTit
         method: "POST",
         path: "/tenant/{tenant}/web-lead-form-attributions",
         result: "none",
+        scopes: ["tn.mads.webleadformattributions:w"],
       }),
     },
   };

@@ -36,6 +36,12 @@ export function createMarketingReputationClient(
   const { pathStyle, operation } = bindDomain<paths>(config, "/marketingreputation/v2");
   return {
     ...pathStyle,
-    reviews: operation({ id: "reviews", method: "GET", path: "/tenant/{tenant}/reviews", result: "json" }),
+    reviews: operation({
+      id: "reviews",
+      method: "GET",
+      path: "/tenant/{tenant}/reviews",
+      result: "json",
+      scopes: ["tn.mrep.reviews:r"],
+    }),
   };
 }

@@ -114,6 +114,7 @@ export function createReportingClient(config: ServiceTitanConfig | ServiceTitanC
         method: "GET",
         path: "/tenant/{tenant}/dynamic-value-sets/{dynamicSetId}",
         result: "json",
+        scopes: ["tn.rpr.dynamicvaluesets:r"],
       }),
     },
     reportCategories: {
@@ -122,6 +123,7 @@ export function createReportingClient(config: ServiceTitanConfig | ServiceTitanC
         method: "GET",
         path: "/tenant/{tenant}/report-categories",
         result: "json",
+        scopes: ["tn.rpr.reportcategories:r"],
       }),
     },
     reportCategoryReports: {
@@ -130,18 +132,21 @@ export function createReportingClient(config: ServiceTitanConfig | ServiceTitanC
         method: "GET",
         path: "/tenant/{tenant}/report-category/{report_category}/reports/{reportId}",
         result: "json",
+        scopes: ["tn.rpr.reports:r"],
       }),
       getData: operation({
         id: "ReportCategoryReports_GetData",
         method: "POST",
         path: "/tenant/{tenant}/report-category/{report_category}/reports/{reportId}/data",
         result: "json",
+        scopes: ["tn.rpr.reports:r"],
       }),
       getReports: operation({
         id: "ReportCategoryReports_GetReports",
         method: "GET",
         path: "/tenant/{tenant}/report-category/{report_category}/reports",
         result: "json",
+        scopes: ["tn.rpr.reports:r"],
       }),
     },
   };

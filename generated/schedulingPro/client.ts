@@ -102,12 +102,14 @@ export function createSchedulingProClient(config: ServiceTitanConfig | ServiceTi
         method: "GET",
         path: "/tenant/{tenant}/routers/{id}/performance",
         result: "json",
+        scopes: ["tn.sp.schedulers:r"],
       }),
       routerSessions: operation({
         id: "Router_RouterSessions",
         method: "GET",
         path: "/tenant/{tenant}/routers/{id}/sessions",
         result: "json",
+        scopes: ["tn.sp.schedulers:r"],
       }),
     },
     scheduler: {
@@ -116,18 +118,21 @@ export function createSchedulingProClient(config: ServiceTitanConfig | ServiceTi
         method: "GET",
         path: "/tenant/{tenant}/schedulers/{id}/performance",
         result: "json",
+        scopes: ["tn.sp.schedulers:r"],
       }),
       schedulers: operation({
         id: "Scheduler_Schedulers",
         method: "GET",
         path: "/tenant/{tenant}/schedulers",
         result: "json",
+        scopes: ["tn.sp.schedulers:r"],
       }),
       schedulerSessions: operation({
         id: "Scheduler_SchedulerSessions",
         method: "GET",
         path: "/tenant/{tenant}/schedulers/{id}/sessions",
         result: "json",
+        scopes: ["tn.sp.schedulers:r"],
       }),
     },
   };

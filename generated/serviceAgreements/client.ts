@@ -72,6 +72,7 @@ export function createServiceAgreementsClient(config: ServiceTitanConfig | Servi
         method: "GET",
         path: "/tenant/{tenant}/export/service-agreements",
         result: "json",
+        scopes: ["tn.sa.serviceagreements:r"],
       }),
     },
     serviceAgreements: {
@@ -80,12 +81,14 @@ export function createServiceAgreementsClient(config: ServiceTitanConfig | Servi
         method: "GET",
         path: "/tenant/{tenant}/service-agreements/{id}",
         result: "json",
+        scopes: ["tn.sa.serviceagreements:r"],
       }),
       getList: operation({
         id: "ServiceAgreements_GetList",
         method: "GET",
         path: "/tenant/{tenant}/service-agreements",
         result: "json",
+        scopes: ["tn.sa.serviceagreements:r"],
       }),
     },
   };

@@ -92,18 +92,43 @@ export function createTaskManagementClient(config: ServiceTitanConfig | ServiceT
   return {
     ...pathStyle,
     clientSideData: {
-      get: operation({ id: "ClientSideData_Get", method: "GET", path: "/tenant/{tenant}/data", result: "json" }),
+      get: operation({
+        id: "ClientSideData_Get",
+        method: "GET",
+        path: "/tenant/{tenant}/data",
+        result: "json",
+        scopes: ["tn.tsm.data:r"],
+      }),
     },
     tasks: {
-      create: operation({ id: "Tasks_Create", method: "POST", path: "/tenant/{tenant}/tasks", result: "json" }),
+      create: operation({
+        id: "Tasks_Create",
+        method: "POST",
+        path: "/tenant/{tenant}/tasks",
+        result: "json",
+        scopes: ["tn.tsm.tasks:w"],
+      }),
       createSubtask: operation({
         id: "Tasks_CreateSubtask",
         method: "POST",
         path: "/tenant/{tenant}/tasks/{id}/subtasks",
         result: "json",
+        scopes: ["tn.tsm.tasks:w"],
       }),
-      getTask: operation({ id: "Tasks_GetTask", method: "GET", path: "/tenant/{tenant}/tasks/{id}", result: "json" }),
-      getTasks: operation({ id: "Tasks_GetTasks", method: "GET", path: "/tenant/{tenant}/tasks", result: "json" }),
+      getTask: operation({
+        id: "Tasks_GetTask",
+        method: "GET",
+        path: "/tenant/{tenant}/tasks/{id}",
+        result: "json",
+        scopes: ["tn.tsm.tasks:r"],
+      }),
+      getTasks: operation({
+        id: "Tasks_GetTasks",
+        method: "GET",
+        path: "/tenant/{tenant}/tasks",
+        result: "json",
+        scopes: ["tn.tsm.tasks:r"],
+      }),
     },
   };
 }

@@ -113,30 +113,57 @@ export function createTelecomClient(config: ServiceTitanConfig | ServiceTitanCor
   return {
     ...pathStyle,
     calls: {
-      calls: operation({ id: "Calls_Calls", method: "GET", path: "/v3/tenant/{tenant}/calls", result: "json" }),
-      getCalls: operation({ id: "Calls_GetCalls", method: "GET", path: "/v2/tenant/{tenant}/calls", result: "json" }),
+      calls: operation({
+        id: "Calls_Calls",
+        method: "GET",
+        path: "/v3/tenant/{tenant}/calls",
+        result: "json",
+        scopes: ["tn.tlc.calls:r"],
+      }),
+      getCalls: operation({
+        id: "Calls_GetCalls",
+        method: "GET",
+        path: "/v2/tenant/{tenant}/calls",
+        result: "json",
+        scopes: ["tn.tlc.calls:r"],
+      }),
       getDetails: operation({
         id: "Calls_GetDetails",
         method: "GET",
         path: "/v2/tenant/{tenant}/calls/{id}",
         result: "json",
+        scopes: ["tn.tlc.calls:r"],
       }),
       getRecording: operation({
         id: "Calls_GetRecording",
         method: "GET",
         path: "/v2/tenant/{tenant}/calls/{id}/recording",
         result: "binary",
+        scopes: ["tn.tlc.calls:r"],
       }),
       getVoiceMail: operation({
         id: "Calls_GetVoiceMail",
         method: "GET",
         path: "/v2/tenant/{tenant}/calls/{id}/voicemail",
         result: "binary",
+        scopes: ["tn.tlc.calls:r"],
       }),
-      update: operation({ id: "Calls_Update", method: "PUT", path: "/v2/tenant/{tenant}/calls/{id}", result: "json" }),
+      update: operation({
+        id: "Calls_Update",
+        method: "PUT",
+        path: "/v2/tenant/{tenant}/calls/{id}",
+        result: "json",
+        scopes: ["tn.tlc.calls:w"],
+      }),
     },
     export: {
-      calls: operation({ id: "Export_Calls", method: "GET", path: "/v2/tenant/{tenant}/export/calls", result: "json" }),
+      calls: operation({
+        id: "Export_Calls",
+        method: "GET",
+        path: "/v2/tenant/{tenant}/export/calls",
+        result: "json",
+        scopes: ["tn.tlc.calls:r"],
+      }),
     },
   };
 }

@@ -1,0 +1,85 @@
+/** At most `requests` requests in any window of `perMs` milliseconds. */
+export interface RateLimit {
+  requests: number;
+  perMs: number;
+}
+
+/**
+ * Decides when a request may leave. The default keeps its state in this process; a shared one (Redis)
+ * lets many processes share one budget. `key` names the budget (app key and tenant); it holds no secret.
+ */
+export interface RateLimiter {
+  /** Resolves when the request may be sent (and counts it); rejects with the signal's reason if aborted while waiting. */
+  acquire(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void>;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface Budget {
+  limit: RateLimit;
+  /** Send times of the last `limit.requests` requests, oldest first. */
+  sent: number[];
+  queue: Waiter[];
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * A rolling window per key: a request leaves when fewer than N left in the last window, otherwise when the
+ * oldest of the last N is a window old. Unlike a token bucket (which lets a full bucket plus a second's
+ * refill through in one second), this never sends more than N in any window, which is how ServiceTitan
+ * counts. Waiters are served in arrival order; one that aborts leaves the queue.
+ */
+export function memoryRateLimiter(): RateLimiter {
+  const budgets = new Map<string, Budget>();
+
+  const drain = (budget: Budget) => {
+    clearTimeout(budget.timer);
+    budget.timer = undefined;
+    while (budget.queue.length > 0) {
+      const now = Date.now();
+      const { requests, perMs } = budget.limit;
+      const readyAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs;
+      if (readyAt > now) {
+        budget.timer = setTimeout(() => drain(budget), readyAt - now);
+        return;
+      }
+      const waiter = budget.queue.shift()!;
+      waiter.signal?.removeEventListener("abort", waiter.onAbort!);
+      budget.sent.push(now);
+      if (budget.sent.length > requests) budget.sent.splice(0, budget.sent.length - requests);
+      waiter.resolve();
+    }
+  };
+
+  return {
+    acquire(key, limit, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const budgetKey = `${key}\n${limit.requests}/${limit.perMs}`;
+      let budget = budgets.get(budgetKey);
+      if (!budget) budgets.set(budgetKey, (budget = { limit, sent: [], queue: [] }));
+      const target = budget;
+      return new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = { resolve, reject, signal };
+        if (signal) {
+          waiter.onAbort = () => {
+            const index = target.queue.indexOf(waiter);
+            if (index >= 0) target.queue.splice(index, 1);
+            reject(signal.reason);
+            drain(target); // the next waiter may be able to go now
+          };
+          signal.addEventListener("abort", waiter.onAbort, { once: true });
+        }
+        target.queue.push(waiter);
+        if (target.queue.length === 1) drain(target);
+      });
+    },
+  };
+}
+
+/** The process-wide default: clients with the same app key and tenant share one budget. */
+export const processRateLimiter: RateLimiter = memoryRateLimiter();

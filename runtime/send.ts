@@ -1,0 +1,130 @@
+import type { ServiceTitanCore } from "./core.js";
+import { createError, ServiceTitanError } from "./errors.js";
+import { callHook, visibleHeaders } from "./hooks.js";
+import type { RateLimit } from "./rate-limit.js";
+import { decide, retryAfterMs, sleep, type Failure } from "./retry.js";
+
+/** One call: its settings, and what happened (read by the caller to build its error). */
+export interface CallState {
+  operationId?: string;
+  method: string;
+  /** The caller's signal: it stops everything, waits included. */
+  signal?: AbortSignal;
+  /** Limit per attempt (ServiceTitan itself gives up after 100 s). */
+  timeoutMs: number;
+  /** POST/PATCH may be replayed after a 5xx, reset or timeout only when the caller says so. */
+  replayAllowed: boolean;
+  maxAttempts: number;
+  /** Budgets each attempt must get a slot from (per app key and tenant; reporting has its own too). */
+  limits: { key: string; limit: RateLimit }[];
+  attempts: number;
+  url?: string;
+  /** For a final 429: how long the server asked to wait. */
+  retryAfterMs?: number;
+}
+
+type Outcome = { response: Response; failure?: Failure } | { error: ServiceTitanError; failure: Failure };
+
+/**
+ * The `fetch` openapi-fetch uses for one call. Each attempt waits for a rate-limit slot, takes a token
+ * (fresh if the cached one expired meanwhile), sets `Authorization` and `ST-App-Key`, and runs under its
+ * own timeout; a 401 drops the token and sends once more with a new one. Failures are retried as
+ * `retry.ts` decides, waiting in a way the caller's signal can cut short.
+ */
+export function callFetch(core: ServiceTitanCore, state: CallState): (request: Request) => Promise<Response> {
+  const { hooks, logger } = core.config;
+  return async (template) => {
+    state.url = template.url;
+    for (let attempt = 1; ; attempt++) {
+      state.attempts = attempt;
+      for (const { key, limit } of state.limits) await core.limiter.acquire(key, limit, state.signal);
+      const outcome = await attemptOnce(core, state, template, attempt);
+      if (!outcome.failure) return (outcome as { response: Response }).response;
+      if (outcome.failure.kind === "status") state.retryAfterMs = outcome.failure.retryAfterMs;
+      const decision = decide(outcome.failure, attempt, state.method, state.replayAllowed, { ...core.config.retry, maxAttempts: state.maxAttempts });
+      if (!decision.retry) {
+        if ("error" in outcome) throw outcome.error;
+        return outcome.response;
+      }
+      if ("response" in outcome) await outcome.response.body?.cancel();
+      const reason = "response" in outcome ? `HTTP ${outcome.response.status}` : outcome.error.title;
+      const delayMs = Math.round(decision.delayMs);
+      callHook(hooks.onRetry, { operationId: state.operationId, method: state.method, url: state.url, attempt, reason, delayMs }, logger);
+      logger?.warn?.(`ServiceTitan ${state.method} ${state.url}: ${reason} on attempt ${attempt}; retrying in ${delayMs} ms`);
+      await sleep(delayMs, state.signal);
+    }
+  };
+}
+
+async function attemptOnce(core: ServiceTitanCore, state: CallState, template: Request, attempt: number): Promise<Outcome> {
+  const timeout = AbortSignal.timeout(state.timeoutMs);
+  const signal = state.signal ? AbortSignal.any([state.signal, timeout]) : timeout;
+  const fail = (kind: "timeout" | "network" | "auth", status: number, title: string, cause: unknown) =>
+    createError({ status, title, kind, operationId: state.operationId, method: state.method, url: state.url, attempts: attempt, cause });
+  try {
+    let token = await core.tokens.get(signal);
+    let response = await send(core, state, template, token, signal, attempt);
+    if (response.status === 401) {
+      await response.body?.cancel();
+      await core.tokens.invalidate(token);
+      token = await core.tokens.get(signal);
+      response = await send(core, state, template, token, signal, attempt);
+    }
+    return classify(response);
+  } catch (error) {
+    if (state.signal?.aborted) throw state.signal.reason;
+    if (error instanceof ServiceTitanError) {
+      // The token request failed, so this request never left: a refusal is final, anything else transient.
+      const refused = error.status === 400 || error.status === 401 || error.status === 403;
+      const { status, title, traceId, method, url } = error;
+      const tokenError = createError({ status, title, traceId, method, url, kind: refused ? "auth" : undefined, operationId: state.operationId, attempts: attempt, cause: error.cause });
+      return { error: tokenError, failure: refused ? { kind: "status", status: error.status, maintenance: false } : { kind: "not-sent" } };
+    }
+    if (timeout.aborted) return { error: fail("timeout", 0, `request timed out after ${state.timeoutMs} ms`, error), failure: { kind: "timeout" } };
+    return { error: fail("network", 0, `network error: ${describeCause(error)}`, error), failure: { kind: "network" } };
+  }
+}
+
+async function send(core: ServiceTitanCore, state: CallState, template: Request, token: string, signal: AbortSignal, attempt: number): Promise<Response> {
+  const request = new Request(template.clone(), { signal }); // a body can be read once: every send gets a copy
+  request.headers.set("Authorization", `Bearer ${token}`);
+  request.headers.set("ST-App-Key", core.config.appKey);
+  const { hooks, logger } = core.config;
+  callHook(hooks.onRequest, { operationId: state.operationId, method: state.method, url: request.url, attempt, headers: visibleHeaders(request.headers) }, logger);
+  const started = performance.now();
+  const response = await core.config.fetch(request);
+  const durationMs = Math.round(performance.now() - started);
+  callHook(hooks.onResponse, { operationId: state.operationId, method: state.method, url: request.url, attempt, status: response.status, durationMs }, logger);
+  logger?.debug?.(`ServiceTitan ${state.method} ${request.url} → ${response.status} in ${durationMs} ms (attempt ${attempt})`);
+  return response;
+}
+
+/** 429 and 409 need the body's title (the wait in "… N seconds.", the word "maintenance"): read it and pass on a copy. */
+async function classify(response: Response): Promise<Outcome> {
+  const { status } = response;
+  if (response.ok || (status !== 429 && status !== 409 && status < 500)) return { response };
+  const header = response.headers.get("retry-after");
+  let title: string | undefined;
+  if (status === 409 || (status === 429 && header === null)) {
+    const text = await response.text();
+    title = readTitle(text);
+    response = new Response(text, { status, statusText: response.statusText, headers: response.headers });
+  }
+  const maintenance = status === 409 && /maintenance/i.test(title ?? "");
+  if (status === 409 && !maintenance) return { response };
+  return { response, failure: { kind: "status", status, retryAfterMs: retryAfterMs(header, title), maintenance } };
+}
+
+function readTitle(text: string): string | undefined {
+  try {
+    const title = (JSON.parse(text) as { title?: unknown }).title;
+    return typeof title === "string" ? title : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+}
