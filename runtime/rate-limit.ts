@@ -13,6 +13,9 @@ export interface RateLimiter {
   acquire(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void>;
 }
 
+/** Requests granted together leave a few ms apart; this keeps the next window's from overlapping them. */
+const JITTER_GUARD_MS = 25;
+
 interface Waiter {
   resolve(): void;
   reject(reason: unknown): void;
@@ -43,7 +46,7 @@ export function memoryRateLimiter(): RateLimiter {
     while (budget.queue.length > 0) {
       const now = Date.now();
       const { requests, perMs } = budget.limit;
-      const readyAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs;
+      const readyAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + JITTER_GUARD_MS;
       if (readyAt > now) {
         budget.timer = setTimeout(() => drain(budget), readyAt - now);
         return;

@@ -26,8 +26,8 @@ export interface CallState {
 type Outcome = { response: Response; failure?: Failure } | { error: ServiceTitanError; failure: Failure };
 
 /**
- * The `fetch` openapi-fetch uses for one call. Each attempt waits for a rate-limit slot, takes a token
- * (fresh if the cached one expired meanwhile), sets `Authorization` and `ST-App-Key`, and runs under its
+ * The `fetch` openapi-fetch uses for one call. Each attempt takes a token (fresh if the cached one expired
+ * meanwhile), waits for a rate-limit slot, sets `Authorization` and `ST-App-Key`, and runs under its
  * own timeout; a 401 drops the token and sends once more with a new one. Failures are retried as
  * `retry.ts` decides, waiting in a way the caller's signal can cut short.
  */
@@ -37,7 +37,6 @@ export function callFetch(core: ServiceTitanCore, state: CallState): (request: R
     state.url = template.url;
     for (let attempt = 1; ; attempt++) {
       state.attempts = attempt;
-      for (const { key, limit } of state.limits) await core.limiter.acquire(key, limit, state.signal);
       const outcome = await attemptOnce(core, state, template, attempt);
       if (!outcome.failure) return (outcome as { response: Response }).response;
       if (outcome.failure.kind === "status") state.retryAfterMs = outcome.failure.retryAfterMs;
@@ -86,6 +85,8 @@ async function attemptOnce(core: ServiceTitanCore, state: CallState, template: R
 }
 
 async function send(core: ServiceTitanCore, state: CallState, template: Request, token: string, signal: AbortSignal, attempt: number): Promise<Response> {
+  // The slot is taken last, just before the request leaves, so waiting for a token cannot bunch requests up.
+  for (const { key, limit } of state.limits) await core.limiter.acquire(key, limit, signal);
   const request = new Request(template.clone(), { signal }); // a body can be read once: every send gets a copy
   request.headers.set("Authorization", `Bearer ${token}`);
   request.headers.set("ST-App-Key", core.config.appKey);
