@@ -13,8 +13,13 @@ export interface RateLimiter {
   acquire(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void>;
 }
 
-/** Requests granted together leave a few ms apart; this keeps the next window's from overlapping them. */
+/**
+ * Requests do not leave the instant they are granted: a guard keeps one window's stragglers out of the
+ * next, and grants are spaced (8 ms apart at 60/s) so a full budget goes out as a stream, not a burst that
+ * reaches the server bunched up.
+ */
 const JITTER_GUARD_MS = 25;
+const MAX_SPACING_MS = 10;
 
 interface Waiter {
   resolve(): void;
@@ -33,7 +38,7 @@ interface Budget {
 
 /**
  * A rolling window per key: a request leaves when fewer than N left in the last window, otherwise when the
- * oldest of the last N is a window old. Unlike a token bucket (which lets a full bucket plus a second's
+ * oldest of the last N is a window old (plus the guard). Unlike a token bucket (which lets a full bucket plus a second's
  * refill through in one second), this never sends more than N in any window, which is how ServiceTitan
  * counts. Waiters are served in arrival order; one that aborts leaves the queue.
  */
@@ -46,7 +51,9 @@ export function memoryRateLimiter(): RateLimiter {
     while (budget.queue.length > 0) {
       const now = Date.now();
       const { requests, perMs } = budget.limit;
-      const readyAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + JITTER_GUARD_MS;
+      const windowFreeAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + JITTER_GUARD_MS;
+      const spacedAt = (budget.sent.at(-1) ?? -Infinity) + Math.min(perMs / requests / 2, MAX_SPACING_MS);
+      const readyAt = Math.max(windowFreeAt, spacedAt);
       if (readyAt > now) {
         budget.timer = setTimeout(() => drain(budget), readyAt - now);
         return;

@@ -50,6 +50,7 @@ it("the README's stgen mock example runs", async () => {
   expect(run.stderr).toBe("");
   expect(run.stdout).toContain("customers: 120 first page: 10");
   expect(run.stdout).toContain("renamed: Renamed Plumbing");
-  expect(run.stdout).toMatch(/GET \/crm\/v2\/tenant\/1234567\/customers 200\nPATCH \/crm\/v2\/tenant\/1234567\/customers\/3 200\nGET \/crm\/v2\/tenant\/1234567\/customers\/3 200/);
-  expect(run.stdout).toContain("fault: 503");
+  expect(run.stdout).toMatch(/GET \/crm\/v2\/tenant\/1234567\/customers 200\nPATCH \/crm\/v2\/tenant\/1234567\/customers\/3 200\nGET \/crm\/v2\/tenant\/1234567\/customers\/3 200\n/);
+  expect(run.stdout).toContain("after a 503: 3");
+  expect(run.stdout).toContain("POST: 503 after 1 attempt");
 }, 120_000);
