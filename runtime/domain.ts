@@ -10,8 +10,8 @@ import { callFetch, type CallState } from "./send.js";
 /** Path-style access: openapi-fetch's own methods, typed by the domain's `paths`; `tenant` may be left out. */
 export type PathStyleClient<Paths extends {}> = Pick<Client<Paths, `${string}/${string}`>, "GET" | "PUT" | "POST" | "DELETE" | "PATCH">;
 
-/** The untyped view of openapi-fetch the operation methods use; their types come from the generated interfaces. */
-export interface Transport {
+/** The untyped view of openapi-fetch that path-style calls go through; their types come from `PathStyleClient`. */
+interface Transport {
   request(method: string, url: string, init: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }>;
 }
 
@@ -25,7 +25,8 @@ export interface DomainBinding<Paths extends {}> {
 /** Everything a generated domain client needs from the runtime, bound to one module path (`/crm/v2`). */
 export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | ServiceTitanCore, modulePath: string): DomainBinding<Paths> {
   const core = toCore(configOrCore);
-  const transport = createClient<Paths>({ baseUrl: core.config.apiUrl + modulePath }) as unknown as Transport;
+  const baseUrl = core.config.apiUrl + modulePath;
+  const transport = createClient<Paths>({ baseUrl }) as unknown as Transport;
   const limits = budgets(core, modulePath);
 
   /** Each call gets its own `fetch` (openapi-fetch takes one per request), which carries the call's settings. */
@@ -65,7 +66,7 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     operation(spec) {
       const op = compileOperation(spec);
       const call = (args?: Record<string, unknown>, options: RequestOptions = {}) =>
-        callOperation(core, transport, op, args, options, newCall(op.method, options, op.id));
+        callOperation(core, baseUrl, op, args, options, newCall(op.method, options, op.id));
       return call as unknown as OperationFn;
     },
   };

@@ -55,9 +55,7 @@ export function callHook<E>(hook: ((event: E) => void) | undefined, event: E, lo
   }
 }
 
-/** Request headers as hooks see them: the bearer token replaced. */
-export function visibleHeaders(headers: Headers): Record<string, string> {
-  const result: Record<string, string> = {};
-  headers.forEach((value, name) => (result[name] = name === "authorization" ? "Bearer [redacted]" : value));
-  return result;
+/** Request headers (lower-case names) as hooks see them: the bearer token replaced. */
+export function visibleHeaders(headers: Record<string, string>): Record<string, string> {
+  return { ...headers, authorization: "Bearer [redacted]" };
 }

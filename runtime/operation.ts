@@ -1,8 +1,8 @@
+import { createFinalURL, createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
 import type { ServiceTitanCore } from "./core.js";
-import type { Transport } from "./domain.js";
 import { createError, errorFromResponse, ServiceTitanError } from "./errors.js";
 import { callHook } from "./hooks.js";
-import { callFetch, type CallState } from "./send.js";
+import { sendCall, type CallState } from "./send.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
 
@@ -75,9 +75,17 @@ export function splitArguments(op: CompiledOperation, args: Record<string, unkno
   return { path, query, body };
 }
 
+/** openapi-fetch's default query style (arrays `a=1&a=2`, objects `customField.Fields[Color]=Red`). */
+const querySerializer = createQuerySerializer();
+
+/**
+ * One call of a generated method. The URL and query are built with openapi-fetch's own serializers, so
+ * they match path-style calls exactly; the request itself goes straight to `sendCall` (retries, limits,
+ * tokens), which skips a second Request object per call.
+ */
 export async function callOperation(
   core: ServiceTitanCore,
-  transport: Transport,
+  baseUrl: string,
   op: CompiledOperation,
   args: Record<string, unknown> | undefined,
   options: RequestOptions,
@@ -86,19 +94,29 @@ export async function callOperation(
   const { path, query, body } = splitArguments(op, args);
   const context = { operationId: op.id, method: op.method };
   try {
-    const { data, error, response } = await transport.request(op.method, op.path, {
-      params: { path: { ...path, tenant: core.config.tenant }, query },
-      body,
-      bodySerializer: op.body === "multipart" ? toFormData : undefined,
-      parseAs: op.result === "binary" ? "blob" : "text",
-      headers: { Accept: ACCEPT[op.result], ...options.headers },
-      fetch: callFetch(core, call),
-    });
-    if (!response.ok) {
-      throw errorFromResponse(response, error, { ...context, url: call.url, attempts: call.attempts, retryAfterMs: call.retryAfterMs, requiredScopes: op.scopes });
+    const url = createFinalURL(op.path, { baseUrl, params: { path: { ...path, tenant: core.config.tenant }, query }, querySerializer, pathSerializer: defaultPathSerializer });
+    const headers: Record<string, string> = { accept: ACCEPT[op.result] };
+    let payload: string | FormData | undefined;
+    if (body !== undefined) {
+      if (op.body === "multipart") payload = toFormData(body); // fetch sets the multipart content type and boundary
+      else {
+        payload = JSON.stringify(body);
+        headers["content-type"] = "application/json";
+      }
     }
-    if (op.result === "json") return parseJsonBody(data, response, { ...context, url: call.url });
-    return op.result === "none" ? undefined : data;
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    const response = await sendCall(core, call, { url, method: op.method, headers, body: payload });
+    if (!response.ok) {
+      const text = await response.text();
+      throw errorFromResponse(response, parseErrorBody(text), { ...context, url: call.url, attempts: call.attempts, retryAfterMs: call.retryAfterMs, requiredScopes: op.scopes });
+    }
+    if (op.result === "binary") return await response.blob();
+    if (op.result === "none") {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const text = await response.text();
+    return op.result === "json" ? parseJsonBody(text, response, { ...context, url: call.url }) : text;
   } catch (error) {
     if (options.signal?.aborted && !(error instanceof ServiceTitanError)) throw options.signal.reason;
     // Reading the body can fail too (reset or timeout mid-body).
@@ -108,6 +126,15 @@ export async function callOperation(
         : createError({ status: 0, title: `reading the response failed: ${(error as Error)?.message ?? error}`, ...context, url: call.url, attempts: call.attempts, kind: (error as Error)?.name === "TimeoutError" ? "timeout" : "network", cause: error });
     callHook(core.config.hooks.onError, failure, core.config.logger);
     throw failure;
+  }
+}
+
+/** An error body as ServiceTitan sends it (JSON), or the text (an HTML page), or nothing. */
+function parseErrorBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

@@ -49,19 +49,15 @@ export function memoryRateLimiter(): RateLimiter {
     clearTimeout(budget.timer);
     budget.timer = undefined;
     while (budget.queue.length > 0) {
-      const now = Date.now();
-      const { requests, perMs } = budget.limit;
-      const windowFreeAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + JITTER_GUARD_MS;
-      const spacedAt = (budget.sent.at(-1) ?? -Infinity) + Math.min(perMs / requests / 2, MAX_SPACING_MS);
-      const readyAt = Math.max(windowFreeAt, spacedAt);
-      if (readyAt > now) {
-        budget.timer = setTimeout(() => drain(budget), readyAt - now);
+      const now = performance.now(); // monotonic and sub-millisecond: spacing at high rates is below 1 ms
+      const at = readyAt(budget, now);
+      if (at > now) {
+        budget.timer = setTimeout(() => drain(budget), at - now);
         return;
       }
       const waiter = budget.queue.shift()!;
       waiter.signal?.removeEventListener("abort", waiter.onAbort!);
-      budget.sent.push(now);
-      if (budget.sent.length > requests) budget.sent.splice(0, budget.sent.length - requests);
+      grant(budget, now);
       waiter.resolve();
     }
   };
@@ -73,6 +69,10 @@ export function memoryRateLimiter(): RateLimiter {
       let budget = budgets.get(budgetKey);
       if (!budget) budgets.set(budgetKey, (budget = { limit, sent: [], queue: [] }));
       const target = budget;
+      if (target.queue.length === 0 && readyAt(target, performance.now()) <= performance.now()) {
+        grant(target, performance.now()); // the common case: under the limit, nobody waiting
+        return Promise.resolve();
+      }
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = { resolve, reject, signal };
         if (signal) {
@@ -89,6 +89,19 @@ export function memoryRateLimiter(): RateLimiter {
       });
     },
   };
+}
+
+/** When the next request may leave: the window has room (plus the guard) and the spacing has passed. */
+function readyAt(budget: Budget, now: number): number {
+  const { requests, perMs } = budget.limit;
+  const windowFreeAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + JITTER_GUARD_MS;
+  const spacedAt = (budget.sent.at(-1) ?? -Infinity) + Math.min(perMs / requests / 2, MAX_SPACING_MS);
+  return Math.max(windowFreeAt, spacedAt);
+}
+
+function grant(budget: Budget, now: number): void {
+  budget.sent.push(now);
+  if (budget.sent.length > budget.limit.requests) budget.sent.splice(0, budget.sent.length - budget.limit.requests);
 }
 
 /** The process-wide default: clients with the same app key and tenant share one budget. */

@@ -25,49 +25,72 @@ export interface CallState {
 
 type Outcome = { response: Response; failure?: Failure } | { error: ServiceTitanError; failure: Failure };
 
+/** A request to send: a body that can be sent again (a string, bytes or FormData), so retries can replay it. */
+export interface Outgoing {
+  url: string;
+  method: string;
+  /** Lower-case names (a plain object: cheaper for fetch than a Headers instance). */
+  headers: Record<string, string>;
+  body?: string | ArrayBuffer | FormData;
+}
+
 /**
- * The `fetch` openapi-fetch uses for one call. Each attempt takes a token (fresh if the cached one expired
- * meanwhile), waits for a rate-limit slot, sets `Authorization` and `ST-App-Key`, and runs under its
- * own timeout; a 401 drops the token and sends once more with a new one. Failures are retried as
- * `retry.ts` decides, waiting in a way the caller's signal can cut short.
+ * Sends one call. Each attempt takes a token (fresh if the cached one expired meanwhile), waits for a
+ * rate-limit slot, sets `Authorization` and `ST-App-Key`, and runs under its own timeout; a 401 drops the
+ * token and sends once more with a new one. Failures are retried as `retry.ts` decides, waiting in a way
+ * the caller's signal can cut short. Resolves to the final response (ok or not); throws for no response.
  */
-export function callFetch(core: ServiceTitanCore, state: CallState): (request: Request) => Promise<Response> {
+export async function sendCall(core: ServiceTitanCore, state: CallState, outgoing: Outgoing): Promise<Response> {
   const { hooks, logger } = core.config;
-  return async (template) => {
-    state.url = template.url;
-    for (let attempt = 1; ; attempt++) {
-      state.attempts = attempt;
-      const outcome = await attemptOnce(core, state, template, attempt);
-      if (!outcome.failure) return (outcome as { response: Response }).response;
-      if (outcome.failure.kind === "status") state.retryAfterMs = outcome.failure.retryAfterMs;
-      const decision = decide(outcome.failure, attempt, state.method, state.replayAllowed, { ...core.config.retry, maxAttempts: state.maxAttempts });
-      if (!decision.retry) {
-        if ("error" in outcome) throw outcome.error;
-        return outcome.response;
-      }
-      if ("response" in outcome) await outcome.response.body?.cancel();
-      const reason = "response" in outcome ? `HTTP ${outcome.response.status}` : outcome.error.title;
-      const delayMs = Math.round(decision.delayMs);
-      callHook(hooks.onRetry, { operationId: state.operationId, method: state.method, url: state.url, attempt, reason, delayMs }, logger);
-      logger?.warn?.(`ServiceTitan ${state.method} ${state.url}: ${reason} on attempt ${attempt}; retrying in ${delayMs} ms`);
-      await sleep(delayMs, state.signal);
+  state.url = outgoing.url;
+  for (let attempt = 1; ; attempt++) {
+    state.attempts = attempt;
+    const outcome = await attemptOnce(core, state, outgoing, attempt);
+    if (!outcome.failure) return (outcome as { response: Response }).response;
+    if (outcome.failure.kind === "status") state.retryAfterMs = outcome.failure.retryAfterMs;
+    const decision = decide(outcome.failure, attempt, state.method, state.replayAllowed, { ...core.config.retry, maxAttempts: state.maxAttempts });
+    if (!decision.retry) {
+      if ("error" in outcome) throw outcome.error;
+      return outcome.response;
     }
+    if ("response" in outcome) await outcome.response.body?.cancel();
+    const reason = "response" in outcome ? `HTTP ${outcome.response.status}` : outcome.error.title;
+    const delayMs = Math.round(decision.delayMs);
+    callHook(hooks.onRetry, { operationId: state.operationId, method: state.method, url: state.url, attempt, reason, delayMs }, logger);
+    logger?.warn?.(`ServiceTitan ${state.method} ${state.url}: ${reason} on attempt ${attempt}; retrying in ${delayMs} ms`);
+    await sleep(delayMs, state.signal);
+  }
+}
+
+/** The same for openapi-fetch's path-style calls, as the `fetch` it is given for one call. */
+export function callFetch(core: ServiceTitanCore, state: CallState): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const body = request.body ? await request.arrayBuffer() : undefined; // read once, so it can be sent again
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
+    return sendCall(core, state, { url: request.url, method: request.method, headers, body });
   };
 }
 
-async function attemptOnce(core: ServiceTitanCore, state: CallState, template: Request, attempt: number): Promise<Outcome> {
+async function attemptOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, attempt: number): Promise<Outcome> {
+  // The attempt's signal: its timeout (which also covers reading the body), and the caller's abort if any.
   const timeout = AbortSignal.timeout(state.timeoutMs);
   const signal = state.signal ? AbortSignal.any([state.signal, timeout]) : timeout;
+  const outcome = await tryOnce(core, state, outgoing, attempt, signal);
+  return outcome;
+}
+
+async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, attempt: number, signal: AbortSignal): Promise<Outcome> {
   const fail = (kind: "timeout" | "network" | "auth", status: number, title: string, cause: unknown) =>
     createError({ status, title, kind, operationId: state.operationId, method: state.method, url: state.url, attempts: attempt, cause });
   try {
     let token = await core.tokens.get(signal);
-    let response = await send(core, state, template, token, signal, attempt);
+    let response = await send(core, state, outgoing, token, signal, attempt);
     if (response.status === 401) {
       await response.body?.cancel();
       await core.tokens.invalidate(token);
       token = await core.tokens.get(signal);
-      response = await send(core, state, template, token, signal, attempt);
+      response = await send(core, state, outgoing, token, signal, attempt);
     }
     return classify(response);
   } catch (error) {
@@ -79,24 +102,24 @@ async function attemptOnce(core: ServiceTitanCore, state: CallState, template: R
       const tokenError = createError({ status, title, traceId, method, url, kind: refused ? "auth" : undefined, operationId: state.operationId, attempts: attempt, cause: error.cause });
       return { error: tokenError, failure: refused ? { kind: "status", status: error.status, maintenance: false } : { kind: "not-sent" } };
     }
-    if (timeout.aborted) return { error: fail("timeout", 0, `request timed out after ${state.timeoutMs} ms`, error), failure: { kind: "timeout" } };
+    if (signal.aborted) return { error: fail("timeout", 0, `request timed out after ${state.timeoutMs} ms`, error), failure: { kind: "timeout" } };
     return { error: fail("network", 0, `network error: ${describeCause(error)}`, error), failure: { kind: "network" } };
   }
 }
 
-async function send(core: ServiceTitanCore, state: CallState, template: Request, token: string, signal: AbortSignal, attempt: number): Promise<Response> {
+async function send(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, token: string, signal: AbortSignal, attempt: number): Promise<Response> {
   // The slot is taken last, just before the request leaves, so waiting for a token cannot bunch requests up.
   for (const { key, limit } of state.limits) await core.limiter.acquire(key, limit, signal);
-  const request = new Request(template.clone(), { signal }); // a body can be read once: every send gets a copy
-  request.headers.set("Authorization", `Bearer ${token}`);
-  request.headers.set("ST-App-Key", core.config.appKey);
+  const { url, method, headers, body } = outgoing;
+  headers.authorization = `Bearer ${token}`;
+  headers["st-app-key"] = core.config.appKey;
   const { hooks, logger } = core.config;
-  callHook(hooks.onRequest, { operationId: state.operationId, method: state.method, url: request.url, attempt, headers: visibleHeaders(request.headers) }, logger);
+  if (hooks.onRequest) callHook(hooks.onRequest, { operationId: state.operationId, method, url, attempt, headers: visibleHeaders(headers) }, logger);
   const started = performance.now();
-  const response = await core.config.fetch(request);
+  const response = await core.config.fetch(url, { method, headers, body, signal });
   const durationMs = Math.round(performance.now() - started);
-  callHook(hooks.onResponse, { operationId: state.operationId, method: state.method, url: request.url, attempt, status: response.status, durationMs }, logger);
-  logger?.debug?.(`ServiceTitan ${state.method} ${request.url} → ${response.status} in ${durationMs} ms (attempt ${attempt})`);
+  if (hooks.onResponse) callHook(hooks.onResponse, { operationId: state.operationId, method, url, attempt, status: response.status, durationMs }, logger);
+  logger?.debug?.(`ServiceTitan ${method} ${url} → ${response.status} in ${durationMs} ms (attempt ${attempt})`);
   return response;
 }
 

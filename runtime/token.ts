@@ -59,19 +59,19 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
     return token;
   };
 
-  const get = async (): Promise<string> => {
+  const get = async (signal?: AbortSignal): Promise<string> => {
     const cached = await store.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.accessToken;
+    if (cached && cached.expiresAt > Date.now()) return cached.accessToken; // the hot path: nothing else to wait for
     let flight = inFlight.get(key);
     if (!flight) {
       flight = fetchToken().finally(() => inFlight.delete(key));
       inFlight.set(key, flight);
     }
-    return (await flight).accessToken;
+    return (await (signal ? raceAbort(flight, signal) : flight)).accessToken;
   };
 
   return {
-    get: (signal) => (signal ? raceAbort(get(), signal) : get()),
+    get,
     async invalidate(token) {
       const cached = await store.get(key);
       if (cached?.accessToken === token) await store.delete(key);

@@ -1,0 +1,56 @@
+// Runtime overhead per call: sequential GETs to a loopback keep-alive server (a bare node:http child
+// process answering one fixed body), timed per call: plain fetch (the baseline), openapi-fetch, and this
+// client with its token cached and retries and the rate limiter on but not triggered. Subjects are
+// interleaved in rounds so a noisy machine slows all of them alike.
+// Run: npm run bench:runtime   (rebuilds dist/; BENCH_CALLS, BENCH_RUNS to change)
+import { execFileSync, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const calls = Number(process.env.BENCH_CALLS ?? 2000);
+const rounds = Number(process.env.BENCH_RUNS ?? 5);
+execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+const { createCrmClient } = await import("../dist/generated/crm/index.js");
+const { default: createClient } = await import("openapi-fetch");
+
+// One body serves both the token endpoint and the API call (the client reads access_token, the caller id).
+const body = JSON.stringify({ id: 1, name: "Acme Plumbing", active: true, access_token: "bench-token", expires_in: 900 });
+const server = spawn(process.execPath, [path.join(root, "bench/mock-server-child.mjs"), "bare", body]);
+const url = await new Promise((resolve) => server.stdout.on("data", (chunk) => resolve(/READY (\S+)/.exec(String(chunk))[1])));
+const tenant = 1234567;
+const target = `${url}/crm/v2/tenant/${tenant}/customers/1`;
+const headers = { Authorization: "Bearer bench-token", "ST-App-Key": "ak1.bench" };
+
+const openapiFetch = createClient({ baseUrl: `${url}/crm/v2` });
+const crm = createCrmClient({
+  clientId: "cid.bench", clientSecret: "cs1.bench", appKey: "ak1.bench", tenant, baseUrl: url, authUrl: url,
+  rateLimit: { requestsPerSecond: 1_000_000 }, // on, but never the reason to wait
+});
+const subjects = [
+  { name: "plain fetch (baseline)", call: async () => (await fetch(target, { headers })).json() },
+  { name: "openapi-fetch", call: async () => (await openapiFetch.GET("/tenant/{tenant}/customers/{id}", { params: { path: { tenant, id: 1 } }, headers })).data },
+  { name: "servicetitan-client (retries + limiter on)", call: () => crm.customers.get({ id: 1 }) },
+];
+
+const samples = subjects.map(() => []);
+for (const subject of subjects) for (let i = 0; i < 500; i++) await subject.call(); // warm up (and cache the token)
+for (let round = 0; round < rounds; round++) {
+  for (const [index, subject] of subjects.entries()) {
+    for (let i = 0; i < calls; i++) {
+      const started = performance.now();
+      await subject.call();
+      samples[index].push(performance.now() - started);
+    }
+  }
+}
+server.kill("SIGTERM");
+
+const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.floor(values.length * q)];
+const base = quantile(samples[0], 0.5);
+console.log(`node ${process.version}, ${rounds} rounds × ${calls} sequential calls each, keep-alive loopback\n`);
+console.log("| what | p50 | p90 | p50 ratio |\n|---|---|---|---|");
+subjects.forEach((subject, i) => {
+  const p50 = quantile(samples[i], 0.5);
+  console.log(`| ${subject.name} | ${(p50 * 1000).toFixed(0)} µs | ${(quantile(samples[i], 0.9) * 1000).toFixed(0)} µs | ${(p50 / base).toFixed(2)}× |`);
+});
