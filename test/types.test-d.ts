@@ -1,5 +1,12 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { createServiceTitan, type ServiceTitan } from "../generated/index.js";
+import {
+  createServiceTitan,
+  type NotFoundError,
+  type PermissionError,
+  type RateLimitError,
+  type ServiceTitan,
+  type ServiceTitanError,
+} from "../generated/index.js";
 import type { CustomerResponse, PaginatedResponseOfCustomerResponse } from "../generated/crm/index.js";
 import type { ExportJobsResponse } from "../generated/jpm/index.js";
 
@@ -49,5 +56,23 @@ describe("method types", () => {
     // @ts-expect-error appKey missing
     void createServiceTitan({ clientId: "c", clientSecret: "s", tenant: 1 });
     expectTypeOf(createServiceTitan).returns.toEqualTypeOf<ServiceTitan>();
+  });
+});
+
+describe("resilience options and errors", () => {
+  it("takes per-call retry options and rejects wrong ones", () => {
+    void st.crm.customers.create({ body: {} as never }, { retry: { nonIdempotent: true } });
+    void st.crm.customers.get({ id: 1 }, { retry: false, timeoutMs: 5000 });
+    // @ts-expect-error nonIdempotent is a boolean
+    void st.crm.customers.get({ id: 1 }, { retry: { nonIdempotent: "yes" } });
+    // @ts-expect-error retry: true is not an option (retries are on by default)
+    void st.crm.customers.get({ id: 1 }, { retry: true });
+  });
+
+  it("error subclasses carry what their meaning adds", () => {
+    expectTypeOf<RateLimitError["retryAfterMs"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<PermissionError["requiredScopes"]>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf<NotFoundError>().toMatchTypeOf<ServiceTitanError>();
+    expectTypeOf<ServiceTitanError["attempts"]>().toEqualTypeOf<number>();
   });
 });
