@@ -22,11 +22,20 @@ const RUNTIME = "../../runtime/index.js";
  */
 export function emitClient(project: Project, domain: DomainModel): string {
   const groups = groupOperations(domain.operations);
+  const helpers = domain.operations.map(pagingHelpers);
   const statements: (string | StatementStructures)[] = [
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: RUNTIME,
-      namedImports: ["bindDomain", "type PathStyleClient", "type RequestOptions", "type ServiceTitanConfig", "type ServiceTitanCore"],
+      namedImports: [
+        "bindDomain",
+        ...(helpers.includes("export") ? ["type ExportFeed"] : []),
+        ...(helpers.includes("page") ? ["type PagedList"] : []),
+        "type PathStyleClient",
+        "type RequestOptions",
+        "type ServiceTitanConfig",
+        "type ServiceTitanCore",
+      ],
     },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: "./types.js", isTypeOnly: true, namedImports: ["operations", "paths"] },
   ];
@@ -56,7 +65,8 @@ function groupInterface(domain: DomainModel, group: string, operations: Operatio
     name: groupInterfaceName(group),
     isExported: true,
     docs: [`\`${domain.name}.${group}\`: ${operations.length} operation${operations.length === 1 ? "" : "s"} of ${domain.title} (${domain.file}).`],
-    methods: operations.map(methodSignature),
+    properties: operations.filter(pagingHelpers).map(pagedProperty),
+    methods: operations.filter((op) => !pagingHelpers(op)).map(methodSignature),
   };
 }
 
@@ -75,8 +85,8 @@ function domainInterface(domain: DomainModel, groups: Map<string | null, Operati
         `served under \`${domain.modulePath}\`.\n\nPath-style calls (\`GET("/tenant/{tenant}/…", init)\`) return openapi-fetch's ` +
         "`{ data, error, response }`; `tenant` may be left out of their params.",
     ],
-    properties,
-    methods: (groups.get(null) ?? []).map(methodSignature),
+    properties: [...properties, ...(groups.get(null) ?? []).filter(pagingHelpers).map(pagedProperty)],
+    methods: (groups.get(null) ?? []).filter((op) => !pagingHelpers(op)).map(methodSignature),
   };
 }
 
@@ -118,6 +128,8 @@ function operationCall(op: OperationModel): string {
   if (Object.keys(renames).length > 0) spec.rename = renames;
   if (op.body?.binaryFields.length) spec.body = "multipart";
   if (op.scopes.length > 0) spec.scopes = op.scopes; // named by a PermissionError on a 403
+  const paging = pagingHelpers(op);
+  if (paging) spec.paging = paging;
   return `operation(${JSON.stringify(spec)})`;
 }
 
@@ -132,6 +144,26 @@ function methodSignature(op: OperationModel): OptionalKind<MethodSignatureStruct
     ],
     returnType: `Promise<${resultType(op)}>`,
   };
+}
+
+/**
+ * Which iteration helpers (`.all()` / `.pages()`) an operation gets: paged lists and export feeds as the
+ * model found them by shape. An export feed whose arguments are required (none in ServiceTitan's specs)
+ * stays a plain method, since its helpers take the arguments as optional.
+ */
+function pagingHelpers(op: OperationModel): "page" | "export" | null {
+  if (op.pagination === "export" && argumentsType(op)?.required) return null;
+  return op.pagination;
+}
+
+/** A paged list or export feed: a property whose type is both the method and its helpers. */
+function pagedProperty(op: OperationModel): OptionalKind<PropertySignatureStructure> {
+  const args = argumentsType(op)!;
+  const type =
+    op.pagination === "page"
+      ? `PagedList<[args${args.required ? "" : "?"}: ${args.type}], ${resultType(op)}>`
+      : `ExportFeed<${args.type}, ${resultType(op)}>`;
+  return { name: propertyName(op.method), docs: [methodDocs(op)], type };
 }
 
 function operationRef(op: OperationModel): string {

@@ -5,6 +5,7 @@ import { toCore, type ServiceTitanCore } from "./core.js";
 import { ServiceTitanError } from "./errors.js";
 import { callHook } from "./hooks.js";
 import { callOperation, compileOperation, type OperationFn, type OperationSpec, type RequestOptions } from "./operation.js";
+import { withExportPaging, withPaging } from "./paging.js";
 import { callFetch, type CallState } from "./send.js";
 
 /** Path-style access: openapi-fetch's own methods, typed by the domain's `paths`; `tenant` may be left out. */
@@ -67,6 +68,8 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
       const op = compileOperation(spec);
       const call = (args?: Record<string, unknown>, options: RequestOptions = {}) =>
         callOperation(core, baseUrl, op, args, options, newCall(op.method, options, op.id));
+      if (spec.paging === "page") return withPaging(call as never) as unknown as OperationFn;
+      if (spec.paging === "export") return withExportPaging(call as never) as unknown as OperationFn;
       return call as unknown as OperationFn;
     },
   };

@@ -17,6 +17,18 @@ export {
 } from "./errors.js";
 export type { Hooks, Logger, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
 export type { OperationFn, OperationSpec, RequestOptions, HttpMethod } from "./operation.js";
+export {
+  DEFAULT_PAGE_SIZE,
+  type ExportFeed,
+  type ExportOptions,
+  type ExportStream,
+  type ItemOf,
+  type ItemStream,
+  type IterationState,
+  type PagedList,
+  type PageOptions,
+  type PageStream,
+} from "./paging.js";
 export { memoryRateLimiter, type RateLimit, type RateLimiter } from "./rate-limit.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 export { memoryTokenStore, type CachedToken, type TokenStore } from "./token-store.js";

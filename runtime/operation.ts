@@ -21,6 +21,8 @@ export interface OperationSpec {
   body?: "json" | "multipart";
   /** OAuth scopes the spec says the operation needs (named by a PermissionError). */
   scopes?: string[];
+  /** A paged list (`page`/`pageSize`/`hasMore`) or an export feed (`from`/`continueFrom`): adds `.all()` / `.pages()`. */
+  paging?: "page" | "export";
 }
 
 export interface RequestOptions {
@@ -41,7 +43,11 @@ export interface RequestOptions {
  * The runtime shape of every generated method. Its real signature comes from the generated interface
  * (methods there are checked bivariantly, so this fits any of them without `any`).
  */
-export type OperationFn = (args: never, options?: RequestOptions) => Promise<never>;
+export type OperationFn = ((args: never, options?: RequestOptions) => Promise<never>) & {
+  /** Present on paged lists and export feeds only (see PagedList, ExportFeed). */
+  all(...args: never): never;
+  pages(...args: never): never;
+};
 
 const ACCEPT: Record<OperationSpec["result"], string> = {
   json: "application/json",

@@ -132,7 +132,8 @@ describe("stgen generate", () => {
     expect(client).toContain("Do not edit");
     expect(client).toContain("@deprecated Use Gadgets_Get instead");
     expect(client).toContain("`GET /tenant/{tenant}/widgets/{id}` (operationId `Widgets_Get`)");
-    expect(client).toMatch(/getList\(\s*args: NonNullable<operations\["Widgets_GetList"\]\["parameters"\]\["query"\]>/); // `color` is required
+    // A paged list (page, pageSize, hasMore, data) with `color` required: the helpers' arguments are required too.
+    expect(client).toMatch(/getList: PagedList<\s*\[\s*args: NonNullable<operations\["Widgets_GetList"\]\["parameters"\]\["query"\]>/);
     const models = await readFile(path.join(out, "mini/models.ts"), "utf8");
     expect(models).toContain('export type WidgetResponse = components["schemas"]["Mini.V2.WidgetResponse"];');
     expect(models).toContain("export type PaginatedResponseOfWidgetResponse =");

@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,28 @@ import type { operations, paths } from "./types.js";
 
 /** `accounting.apBills`: 5 operations of Accounting (accounting-v2.json). */
 export interface ApBillsApi {
+  /**
+   * Returns a paginated list of filtered custom field types available for AP bills
+   *
+   * `GET /tenant/{tenant}/ap-bills/custom-fields` (operationId `ApBills_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.acc.apbills:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["ApBills_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["ApBills_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Returns a paginated list of AP bills with detailed item information, filtering capabilities, and associated metadata
+   *
+   * `GET /tenant/{tenant}/ap-bills` (operationId `ApBills_GetListPaginated`)
+   *
+   * OAuth scopes: `tn.acc.apbills:r`
+   */
+  getListPaginated: PagedList<
+    [args?: NonNullable<operations["ApBills_GetListPaginated"]["parameters"]["query"]>],
+    operations["ApBills_GetListPaginated"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Returns a single AP bill by its unique identifier with complete details including items, expense items, and associated metadata
    *
@@ -23,28 +47,6 @@ export interface ApBillsApi {
     args: { billId: operations["ApBills_GetById"]["parameters"]["path"]["billId"] },
     options?: RequestOptions,
   ): Promise<operations["ApBills_GetById"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Returns a paginated list of filtered custom field types available for AP bills
-   *
-   * `GET /tenant/{tenant}/ap-bills/custom-fields` (operationId `ApBills_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.acc.apbills:r`
-   */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["ApBills_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ApBills_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Returns a paginated list of AP bills with detailed item information, filtering capabilities, and associated metadata
-   *
-   * `GET /tenant/{tenant}/ap-bills` (operationId `ApBills_GetListPaginated`)
-   *
-   * OAuth scopes: `tn.acc.apbills:r`
-   */
-  getListPaginated(
-    args?: NonNullable<operations["ApBills_GetListPaginated"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ApBills_GetListPaginated"]["responses"][200]["content"]["application/json"]>;
   /**
    * Marks multiple AP bills as exported, updating their sync status to indicate they have been exported to external systems
    *
@@ -78,10 +80,10 @@ export interface ApCreditsApi {
    *
    * OAuth scopes: `tn.acc.apcredits:r`
    */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["ApCredits_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ApCredits_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["ApCredits_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["ApCredits_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a paginated list of ap credits
    *
@@ -89,10 +91,10 @@ export interface ApCreditsApi {
    *
    * OAuth scopes: `tn.acc.apcredits:r`
    */
-  getList(
-    args?: NonNullable<operations["ApCredits_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ApCredits_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["ApCredits_GetList"]["parameters"]["query"]>],
+    operations["ApCredits_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Marks ap-credits as exported.
    *
@@ -128,10 +130,10 @@ export interface ApPaymentsApi {
    *
    * OAuth scopes: `tn.acc.appayments:r`
    */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["ApPayments_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ApPayments_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["ApPayments_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["ApPayments_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * ApPayments_GetList
    *
@@ -139,10 +141,10 @@ export interface ApPaymentsApi {
    *
    * OAuth scopes: `tn.acc.appayments:r`
    */
-  getList(
-    args?: NonNullable<operations["ApPayments_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ApPayments_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["ApPayments_GetList"]["parameters"]["query"]>],
+    operations["ApPayments_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Marks ap-payments as exported.
    *
@@ -172,6 +174,54 @@ export interface ApPaymentsApi {
 /** `accounting.creditMemos`: 8 operations of Accounting (accounting-v2.json). */
 export interface CreditMemosApi {
   /**
+   * CreditMemos_GetCreditMemoItemsList
+   *
+   * `GET /tenant/{tenant}/credit-memos/{id}/items` (operationId `CreditMemos_GetCreditMemoItemsList`)
+   *
+   * OAuth scopes: `tn.acc.creditmemos:r`
+   */
+  getCreditMemoItemsList: PagedList<
+    [
+      args: { id: operations["CreditMemos_GetCreditMemoItemsList"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["CreditMemos_GetCreditMemoItemsList"]["parameters"]["query"]
+      >,
+    ],
+    operations["CreditMemos_GetCreditMemoItemsList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * CreditMemos_GetCreditMemosItemsList
+   *
+   * `GET /tenant/{tenant}/credit-memos/credit-memo-items` (operationId `CreditMemos_GetCreditMemosItemsList`)
+   *
+   * OAuth scopes: `tn.acc.creditmemos:r`
+   */
+  getCreditMemosItemsList: PagedList<
+    [args?: NonNullable<operations["CreditMemos_GetCreditMemosItemsList"]["parameters"]["query"]>],
+    operations["CreditMemos_GetCreditMemosItemsList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * CreditMemos_GetCreditMemosList
+   *
+   * `GET /tenant/{tenant}/credit-memos` (operationId `CreditMemos_GetCreditMemosList`)
+   *
+   * OAuth scopes: `tn.acc.creditmemos:r`
+   */
+  getCreditMemosList: PagedList<
+    [args?: NonNullable<operations["CreditMemos_GetCreditMemosList"]["parameters"]["query"]>],
+    operations["CreditMemos_GetCreditMemosList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Returns a paginated list of filtered custom field types available for credit memos
+   *
+   * `GET /tenant/{tenant}/credit-memos/custom-fields` (operationId `CreditMemos_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.acc.creditmemos:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["CreditMemos_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["CreditMemos_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * CreditMemos_AddCreditMemoSplits
    *
    * `POST /tenant/{tenant}/credit-memos/{id}/splits` (operationId `CreditMemos_AddCreditMemoSplits`)
@@ -184,52 +234,6 @@ export interface CreditMemosApi {
     },
     options?: RequestOptions,
   ): Promise<operations["CreditMemos_AddCreditMemoSplits"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * CreditMemos_GetCreditMemoItemsList
-   *
-   * `GET /tenant/{tenant}/credit-memos/{id}/items` (operationId `CreditMemos_GetCreditMemoItemsList`)
-   *
-   * OAuth scopes: `tn.acc.creditmemos:r`
-   */
-  getCreditMemoItemsList(
-    args: { id: operations["CreditMemos_GetCreditMemoItemsList"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["CreditMemos_GetCreditMemoItemsList"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["CreditMemos_GetCreditMemoItemsList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * CreditMemos_GetCreditMemosItemsList
-   *
-   * `GET /tenant/{tenant}/credit-memos/credit-memo-items` (operationId `CreditMemos_GetCreditMemosItemsList`)
-   *
-   * OAuth scopes: `tn.acc.creditmemos:r`
-   */
-  getCreditMemosItemsList(
-    args?: NonNullable<operations["CreditMemos_GetCreditMemosItemsList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["CreditMemos_GetCreditMemosItemsList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * CreditMemos_GetCreditMemosList
-   *
-   * `GET /tenant/{tenant}/credit-memos` (operationId `CreditMemos_GetCreditMemosList`)
-   *
-   * OAuth scopes: `tn.acc.creditmemos:r`
-   */
-  getCreditMemosList(
-    args?: NonNullable<operations["CreditMemos_GetCreditMemosList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["CreditMemos_GetCreditMemosList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Returns a paginated list of filtered custom field types available for credit memos
-   *
-   * `GET /tenant/{tenant}/credit-memos/custom-fields` (operationId `CreditMemos_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.acc.creditmemos:r`
-   */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["CreditMemos_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["CreditMemos_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
   /**
    * mark credit memo as exported. Id = creditMemoId
    *
@@ -278,10 +282,10 @@ export interface DepositsApi {
    *
    * OAuth scopes: `tn.acc.bankdeposits:r`
    */
-  getList(
-    args?: NonNullable<operations["Deposits_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Deposits_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["Deposits_GetList"]["parameters"]["query"]>],
+    operations["Deposits_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a paginated list of transactions
    *
@@ -289,12 +293,14 @@ export interface DepositsApi {
    *
    * OAuth scopes: `tn.acc.bankdeposits:r`
    */
-  getTransactionsList(
-    args: { id: operations["Deposits_GetTransactionsList"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Deposits_GetTransactionsList"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Deposits_GetTransactionsList"]["responses"][200]["content"]["application/json"]>;
+  getTransactionsList: PagedList<
+    [
+      args: { id: operations["Deposits_GetTransactionsList"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Deposits_GetTransactionsList"]["parameters"]["query"]
+      >,
+    ],
+    operations["Deposits_GetTransactionsList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Marks deposits as exported
    *
@@ -317,10 +323,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.acc.inventorybills:r`
    */
-  inventoryBills(
-    args?: NonNullable<operations["Export_InventoryBills"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_InventoryBills"]["responses"][200]["content"]["application/json"]>;
+  inventoryBills: ExportFeed<
+    NonNullable<operations["Export_InventoryBills"]["parameters"]["query"]>,
+    operations["Export_InventoryBills"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for invoice items
    *
@@ -328,10 +334,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.acc.invoiceitems:r`
    */
-  invoiceItems(
-    args?: NonNullable<operations["Export_InvoiceItems"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_InvoiceItems"]["responses"][200]["content"]["application/json"]>;
+  invoiceItems: ExportFeed<
+    NonNullable<operations["Export_InvoiceItems"]["parameters"]["query"]>,
+    operations["Export_InvoiceItems"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for invoices
    *
@@ -339,10 +345,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.acc.invoices:r`
    */
-  invoices(
-    args?: NonNullable<operations["Export_Invoices"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Invoices"]["responses"][200]["content"]["application/json"]>;
+  invoices: ExportFeed<
+    NonNullable<operations["Export_Invoices"]["parameters"]["query"]>,
+    operations["Export_Invoices"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for payments
    *
@@ -350,14 +356,36 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.acc.payments:r`
    */
-  payments(
-    args?: NonNullable<operations["Export_Payments"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Payments"]["responses"][200]["content"]["application/json"]>;
+  payments: ExportFeed<
+    NonNullable<operations["Export_Payments"]["parameters"]["query"]>,
+    operations["Export_Payments"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `accounting.glAccounts`: 5 operations of Accounting (accounting-v2.json). */
 export interface GlAccountsApi {
+  /**
+   * Retrieves General Ledger accounts that match the given criteria
+   *
+   * `GET /tenant/{tenant}/gl-accounts` (operationId `GlAccounts_GetList`)
+   *
+   * OAuth scopes: `tn.acc.glaccounts:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["GlAccounts_GetList"]["parameters"]["query"]>],
+    operations["GlAccounts_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Retrieves General Ledger account types that match the given criteria
+   *
+   * `GET /tenant/{tenant}/gl-accounts/types` (operationId `GlAccounts_GetTypeList`)
+   *
+   * OAuth scopes: `tn.acc.glaccounts:r`
+   */
+  getTypeList: PagedList<
+    [args?: NonNullable<operations["GlAccounts_GetTypeList"]["parameters"]["query"]>],
+    operations["GlAccounts_GetTypeList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a new General Ledger account
    *
@@ -380,28 +408,6 @@ export interface GlAccountsApi {
     args: { accountId: operations["GlAccounts_GetAccount"]["parameters"]["path"]["accountId"] },
     options?: RequestOptions,
   ): Promise<operations["GlAccounts_GetAccount"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Retrieves General Ledger accounts that match the given criteria
-   *
-   * `GET /tenant/{tenant}/gl-accounts` (operationId `GlAccounts_GetList`)
-   *
-   * OAuth scopes: `tn.acc.glaccounts:r`
-   */
-  getList(
-    args?: NonNullable<operations["GlAccounts_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["GlAccounts_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Retrieves General Ledger account types that match the given criteria
-   *
-   * `GET /tenant/{tenant}/gl-accounts/types` (operationId `GlAccounts_GetTypeList`)
-   *
-   * OAuth scopes: `tn.acc.glaccounts:r`
-   */
-  getTypeList(
-    args?: NonNullable<operations["GlAccounts_GetTypeList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["GlAccounts_GetTypeList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates General Ledger account
    *
@@ -428,10 +434,21 @@ export interface InventoryBillsApi {
    *
    * OAuth scopes: `tn.acc.inventorybills:r`
    */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["InventoryBills_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["InventoryBills_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["InventoryBills_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["InventoryBills_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * InventoryBills_GetListPaginated
+   *
+   * `GET /tenant/{tenant}/inventory-bills/paginated` (operationId `InventoryBills_GetListPaginated`)
+   *
+   * OAuth scopes: `tn.acc.inventorybills:r`
+   */
+  getListPaginated: PagedList<
+    [args?: NonNullable<operations["InventoryBills_GetListPaginated"]["parameters"]["query"]>],
+    operations["InventoryBills_GetListPaginated"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * InventoryBills_GetList
    *
@@ -443,17 +460,6 @@ export interface InventoryBillsApi {
     args?: NonNullable<operations["InventoryBills_GetList"]["parameters"]["query"]>,
     options?: RequestOptions,
   ): Promise<operations["InventoryBills_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * InventoryBills_GetListPaginated
-   *
-   * `GET /tenant/{tenant}/inventory-bills/paginated` (operationId `InventoryBills_GetListPaginated`)
-   *
-   * OAuth scopes: `tn.acc.inventorybills:r`
-   */
-  getListPaginated(
-    args?: NonNullable<operations["InventoryBills_GetListPaginated"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["InventoryBills_GetListPaginated"]["responses"][200]["content"]["application/json"]>;
   /**
    * mark bill as exported. Id = inventoryBillId
    *
@@ -484,6 +490,43 @@ export interface InventoryBillsApi {
 
 /** `accounting.invoices`: 11 operations of Accounting (accounting-v2.json). */
 export interface InvoicesApi {
+  /**
+   * Returns a paginated list of filtered custom field types available for invoices
+   *
+   * `GET /tenant/{tenant}/invoices/custom-fields` (operationId `Invoices_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.acc.invoices:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["Invoices_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["Invoices_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Invoices_GetInvoiceTasks
+   *
+   * `GET /tenant/{tenant}/invoices/{invoiceId}/tasks` (operationId `Invoices_GetInvoiceTasks`)
+   *
+   * OAuth scopes: `tn.acc.invoices:r`
+   */
+  getInvoiceTasks: PagedList<
+    [
+      args: { invoiceId: operations["Invoices_GetInvoiceTasks"]["parameters"]["path"]["invoiceId"] } & NonNullable<
+        operations["Invoices_GetInvoiceTasks"]["parameters"]["query"]
+      >,
+    ],
+    operations["Invoices_GetInvoiceTasks"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Retrieves a list of invoices.  By default, all invoices will be returned regardless of status.
+   *
+   * `GET /tenant/{tenant}/invoices` (operationId `Invoices_GetList`)
+   *
+   * OAuth scopes: `tn.acc.invoices:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Invoices_GetList"]["parameters"]["query"]>],
+    operations["Invoices_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * create adjustment invoice
    *
@@ -524,41 +567,6 @@ export interface InvoicesApi {
     },
     options?: RequestOptions,
   ): Promise<undefined>;
-  /**
-   * Returns a paginated list of filtered custom field types available for invoices
-   *
-   * `GET /tenant/{tenant}/invoices/custom-fields` (operationId `Invoices_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.acc.invoices:r`
-   */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["Invoices_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Invoices_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Invoices_GetInvoiceTasks
-   *
-   * `GET /tenant/{tenant}/invoices/{invoiceId}/tasks` (operationId `Invoices_GetInvoiceTasks`)
-   *
-   * OAuth scopes: `tn.acc.invoices:r`
-   */
-  getInvoiceTasks(
-    args: { invoiceId: operations["Invoices_GetInvoiceTasks"]["parameters"]["path"]["invoiceId"] } & NonNullable<
-      operations["Invoices_GetInvoiceTasks"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Invoices_GetInvoiceTasks"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Retrieves a list of invoices.  By default, all invoices will be returned regardless of status.
-   *
-   * `GET /tenant/{tenant}/invoices` (operationId `Invoices_GetList`)
-   *
-   * OAuth scopes: `tn.acc.invoices:r`
-   */
-  getList(
-    args?: NonNullable<operations["Invoices_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Invoices_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * mark invoice as exported. Id = invoiceId
    *
@@ -628,6 +636,47 @@ export interface InvoicesApi {
 /** `accounting.journalEntries`: 9 operations of Accounting (accounting-v2.json). */
 export interface JournalEntriesApi {
   /**
+   * Gets a list of journal entry items aggregated by account, business unit, transaction and pricebook item.
+   *
+   * `GET /tenant/{tenant}/journal-entries/{id}/details` (operationId `JournalEntries_GetDetails`)
+   *
+   * OAuth scopes: `tn.acc.journalentries:r`
+   */
+  getDetails: PagedList<
+    [
+      args: { id: operations["JournalEntries_GetDetails"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["JournalEntries_GetDetails"]["parameters"]["query"]
+      >,
+    ],
+    operations["JournalEntries_GetDetails"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of journal entries.
+   *
+   * `GET /tenant/{tenant}/journal-entries` (operationId `JournalEntries_GetList`)
+   *
+   * OAuth scopes: `tn.acc.journalentries:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["JournalEntries_GetList"]["parameters"]["query"]>],
+    operations["JournalEntries_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of journal entry items aggregated by account and business unit.
+   *
+   * `GET /tenant/{tenant}/journal-entries/{id}/summary` (operationId `JournalEntries_GetSummary`)
+   *
+   * OAuth scopes: `tn.acc.journalentries:r`
+   */
+  getSummary: PagedList<
+    [
+      args: { id: operations["JournalEntries_GetSummary"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["JournalEntries_GetSummary"]["parameters"]["query"]
+      >,
+    ],
+    operations["JournalEntries_GetSummary"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Creates a new journal entry record, automatically marks it as external.
    *
    * `POST /tenant/{tenant}/journal-entries` (operationId `JournalEntries_CreateJournalEntry`)
@@ -677,43 +726,6 @@ export interface JournalEntriesApi {
     options?: RequestOptions,
   ): Promise<operations["JournalEntries_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of journal entry items aggregated by account, business unit, transaction and pricebook item.
-   *
-   * `GET /tenant/{tenant}/journal-entries/{id}/details` (operationId `JournalEntries_GetDetails`)
-   *
-   * OAuth scopes: `tn.acc.journalentries:r`
-   */
-  getDetails(
-    args: { id: operations["JournalEntries_GetDetails"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["JournalEntries_GetDetails"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["JournalEntries_GetDetails"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of journal entries.
-   *
-   * `GET /tenant/{tenant}/journal-entries` (operationId `JournalEntries_GetList`)
-   *
-   * OAuth scopes: `tn.acc.journalentries:r`
-   */
-  getList(
-    args?: NonNullable<operations["JournalEntries_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["JournalEntries_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of journal entry items aggregated by account and business unit.
-   *
-   * `GET /tenant/{tenant}/journal-entries/{id}/summary` (operationId `JournalEntries_GetSummary`)
-   *
-   * OAuth scopes: `tn.acc.journalentries:r`
-   */
-  getSummary(
-    args: { id: operations["JournalEntries_GetSummary"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["JournalEntries_GetSummary"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["JournalEntries_GetSummary"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Updates a journal entry sync state.
    *
    * `PATCH /tenant/{tenant}/journal-entries/{id}/sync` (operationId `JournalEntries_SyncUpdate`)
@@ -750,10 +762,10 @@ export interface PaymentsApi {
    *
    * OAuth scopes: `tn.acc.payments:r`
    */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["Payments_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Payments_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["Payments_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["Payments_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a paginated list of payments
    *
@@ -761,10 +773,10 @@ export interface PaymentsApi {
    *
    * OAuth scopes: `tn.acc.payments:r`
    */
-  getList(
-    args?: NonNullable<operations["Payments_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Payments_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["Payments_GetList"]["parameters"]["query"]>],
+    operations["Payments_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Updates specified payment in "patch" mode
    *
@@ -813,10 +825,10 @@ export interface PaymentTermsApi {
    *
    * OAuth scopes: `tn.acc.paymentterms:r`
    */
-  getList(
-    args?: NonNullable<operations["PaymentTerms_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["PaymentTerms_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["PaymentTerms_GetList"]["parameters"]["query"]>],
+    operations["PaymentTerms_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets Payment Term
    *
@@ -833,6 +845,17 @@ export interface PaymentTermsApi {
 /** `accounting.paymentTypes`: 2 operations of Accounting (accounting-v2.json). */
 export interface PaymentTypesApi {
   /**
+   * Gets a list of payment types
+   *
+   * `GET /tenant/{tenant}/payment-types` (operationId `PaymentTypes_GetList`)
+   *
+   * OAuth scopes: `tn.acc.paymenttypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["PaymentTypes_GetList"]["parameters"]["query"]>],
+    operations["PaymentTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Gets payment type specified by ID
    *
    * `GET /tenant/{tenant}/payment-types/{id}` (operationId `PaymentTypes_Get`)
@@ -843,21 +866,21 @@ export interface PaymentTypesApi {
     args: { id: operations["PaymentTypes_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["PaymentTypes_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of payment types
-   *
-   * `GET /tenant/{tenant}/payment-types` (operationId `PaymentTypes_GetList`)
-   *
-   * OAuth scopes: `tn.acc.paymenttypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["PaymentTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["PaymentTypes_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `accounting.remittanceVendors`: 2 operations of Accounting (accounting-v2.json). */
 export interface RemittanceVendorsApi {
+  /**
+   * Returns a paginated list of Remittance Vendors with detailed item information, filtering capabilities, and associated metadata
+   *
+   * `GET /tenant/{tenant}/remittance-vendors` (operationId `RemittanceVendors_GetList`)
+   *
+   * OAuth scopes: `tn.acc.remittancevendors:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["RemittanceVendors_GetList"]["parameters"]["query"]>],
+    operations["RemittanceVendors_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Returns a single Remittance Vendor by its unique identifier with complete details including items, expense items, and associated metadata
    *
@@ -869,17 +892,6 @@ export interface RemittanceVendorsApi {
     args: { id: operations["RemittanceVendors_GetById"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["RemittanceVendors_GetById"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Returns a paginated list of Remittance Vendors with detailed item information, filtering capabilities, and associated metadata
-   *
-   * `GET /tenant/{tenant}/remittance-vendors` (operationId `RemittanceVendors_GetList`)
-   *
-   * OAuth scopes: `tn.acc.remittancevendors:r`
-   */
-  getList(
-    args?: NonNullable<operations["RemittanceVendors_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["RemittanceVendors_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `accounting.taxZones`: 1 operation of Accounting (accounting-v2.json). */
@@ -894,10 +906,10 @@ export interface TaxZonesApi {
    *
    * OAuth scopes: `tn.acc.taxzones:r`
    */
-  getList(
-    args?: NonNullable<operations["TaxZones_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["TaxZones_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["TaxZones_GetList"]["parameters"]["query"]>],
+    operations["TaxZones_GetList"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /**
@@ -942,6 +954,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/ap-bills/custom-fields",
         result: "json",
         scopes: ["tn.acc.apbills:r"],
+        paging: "page",
       }),
       getListPaginated: operation({
         id: "ApBills_GetListPaginated",
@@ -949,6 +962,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/ap-bills",
         result: "json",
         scopes: ["tn.acc.apbills:r"],
+        paging: "page",
       }),
       markAsExported: operation({
         id: "ApBills_MarkAsExported",
@@ -972,6 +986,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/ap-credits/custom-fields",
         result: "json",
         scopes: ["tn.acc.apcredits:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "ApCredits_GetList",
@@ -979,6 +994,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/ap-credits",
         result: "json",
         scopes: ["tn.acc.apcredits:r"],
+        paging: "page",
       }),
       markAsExported: operation({
         id: "ApCredits_MarkAsExported",
@@ -1002,6 +1018,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/ap-payments/custom-fields",
         result: "json",
         scopes: ["tn.acc.appayments:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "ApPayments_GetList",
@@ -1009,6 +1026,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/ap-payments",
         result: "json",
         scopes: ["tn.acc.appayments:r"],
+        paging: "page",
       }),
       markAsExported: operation({
         id: "ApPayments_MarkAsExported",
@@ -1039,6 +1057,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/credit-memos/{id}/items",
         result: "json",
         scopes: ["tn.acc.creditmemos:r"],
+        paging: "page",
       }),
       getCreditMemosItemsList: operation({
         id: "CreditMemos_GetCreditMemosItemsList",
@@ -1046,6 +1065,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/credit-memos/credit-memo-items",
         result: "json",
         scopes: ["tn.acc.creditmemos:r"],
+        paging: "page",
       }),
       getCreditMemosList: operation({
         id: "CreditMemos_GetCreditMemosList",
@@ -1053,6 +1073,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/credit-memos",
         result: "json",
         scopes: ["tn.acc.creditmemos:r"],
+        paging: "page",
       }),
       getCustomFieldTypes: operation({
         id: "CreditMemos_GetCustomFieldTypes",
@@ -1060,6 +1081,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/credit-memos/custom-fields",
         result: "json",
         scopes: ["tn.acc.creditmemos:r"],
+        paging: "page",
       }),
       markAsExported: operation({
         id: "CreditMemos_MarkAsExported",
@@ -1090,6 +1112,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/bank-deposits",
         result: "json",
         scopes: ["tn.acc.bankdeposits:r"],
+        paging: "page",
       }),
       getTransactionsList: operation({
         id: "Deposits_GetTransactionsList",
@@ -1097,6 +1120,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/bank-deposits/{id}/transactions",
         result: "json",
         scopes: ["tn.acc.bankdeposits:r"],
+        paging: "page",
       }),
       markAsExported: operation({
         id: "Deposits_MarkAsExported",
@@ -1113,6 +1137,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/export/inventory-bills",
         result: "json",
         scopes: ["tn.acc.inventorybills:r"],
+        paging: "export",
       }),
       invoiceItems: operation({
         id: "Export_InvoiceItems",
@@ -1120,6 +1145,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/export/invoice-items",
         result: "json",
         scopes: ["tn.acc.invoiceitems:r"],
+        paging: "export",
       }),
       invoices: operation({
         id: "Export_Invoices",
@@ -1127,6 +1153,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/export/invoices",
         result: "json",
         scopes: ["tn.acc.invoices:r"],
+        paging: "export",
       }),
       payments: operation({
         id: "Export_Payments",
@@ -1134,6 +1161,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/export/payments",
         result: "json",
         scopes: ["tn.acc.payments:r"],
+        paging: "export",
       }),
     },
     glAccounts: {
@@ -1157,6 +1185,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/gl-accounts",
         result: "json",
         scopes: ["tn.acc.glaccounts:r"],
+        paging: "page",
       }),
       getTypeList: operation({
         id: "GlAccounts_GetTypeList",
@@ -1164,6 +1193,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/gl-accounts/types",
         result: "json",
         scopes: ["tn.acc.glaccounts:r"],
+        paging: "page",
       }),
       updateAccount: operation({
         id: "GlAccounts_UpdateAccount",
@@ -1180,6 +1210,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/inventory-bills/custom-fields",
         result: "json",
         scopes: ["tn.acc.inventorybills:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "InventoryBills_GetList",
@@ -1194,6 +1225,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/inventory-bills/paginated",
         result: "json",
         scopes: ["tn.acc.inventorybills:r"],
+        paging: "page",
       }),
       markAsExported: operation({
         id: "InventoryBills_MarkAsExported",
@@ -1238,6 +1270,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/invoices/custom-fields",
         result: "json",
         scopes: ["tn.acc.invoices:r"],
+        paging: "page",
       }),
       getInvoiceTasks: operation({
         id: "Invoices_GetInvoiceTasks",
@@ -1245,6 +1278,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/invoices/{invoiceId}/tasks",
         result: "json",
         scopes: ["tn.acc.invoices:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Invoices_GetList",
@@ -1252,6 +1286,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/invoices",
         result: "json",
         scopes: ["tn.acc.invoices:r"],
+        paging: "page",
       }),
       markAsExported: operation({
         id: "Invoices_MarkAsExported",
@@ -1324,6 +1359,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/journal-entries/{id}/details",
         result: "json",
         scopes: ["tn.acc.journalentries:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "JournalEntries_GetList",
@@ -1331,6 +1367,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/journal-entries",
         result: "json",
         scopes: ["tn.acc.journalentries:r"],
+        paging: "page",
       }),
       getSummary: operation({
         id: "JournalEntries_GetSummary",
@@ -1338,6 +1375,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/journal-entries/{id}/summary",
         result: "json",
         scopes: ["tn.acc.journalentries:r"],
+        paging: "page",
       }),
       syncUpdate: operation({
         id: "JournalEntries_SyncUpdate",
@@ -1361,6 +1399,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/payments/custom-fields",
         result: "json",
         scopes: ["tn.acc.payments:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Payments_GetList",
@@ -1368,6 +1407,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/payments",
         result: "json",
         scopes: ["tn.acc.payments:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Payments_Update",
@@ -1398,6 +1438,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/payment-terms",
         result: "json",
         scopes: ["tn.acc.paymentterms:r"],
+        paging: "page",
       }),
       getPaymentTermModel: operation({
         id: "PaymentTerms_GetPaymentTermModel",
@@ -1421,6 +1462,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/payment-types",
         result: "json",
         scopes: ["tn.acc.paymenttypes:r"],
+        paging: "page",
       }),
     },
     remittanceVendors: {
@@ -1437,6 +1479,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/remittance-vendors",
         result: "json",
         scopes: ["tn.acc.remittancevendors:r"],
+        paging: "page",
       }),
     },
     taxZones: {
@@ -1446,6 +1489,7 @@ export function createAccountingClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/tax-zones",
         result: "json",
         scopes: ["tn.acc.taxzones:r"],
+        paging: "page",
       }),
     },
   };

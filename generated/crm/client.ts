@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,17 @@ import type { operations, paths } from "./types.js";
 
 /** `crm.bookingProviderTags`: 4 operations of CRM (crm-v2.json). */
 export interface BookingProviderTagsApi {
+  /**
+   * Gets a list of booking provider tags
+   *
+   * `GET /tenant/{tenant}/booking-provider-tags` (operationId `BookingProviderTags_GetList`)
+   *
+   * OAuth scopes: `tn.crm.bookingprovidertags:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["BookingProviderTags_GetList"]["parameters"]["query"]>],
+    operations["BookingProviderTags_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Create a booking provider tag
    *
@@ -35,17 +48,6 @@ export interface BookingProviderTagsApi {
     options?: RequestOptions,
   ): Promise<operations["BookingProviderTags_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of booking provider tags
-   *
-   * `GET /tenant/{tenant}/booking-provider-tags` (operationId `BookingProviderTags_GetList`)
-   *
-   * OAuth scopes: `tn.crm.bookingprovidertags:r`
-   */
-  getList(
-    args?: NonNullable<operations["BookingProviderTags_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["BookingProviderTags_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Update a booking provider tag
    *
    * `PATCH /tenant/{tenant}/booking-provider-tags/{id}` (operationId `BookingProviderTags_Update`)
@@ -62,6 +64,63 @@ export interface BookingProviderTagsApi {
 
 /** `crm.bookings`: 12 operations of CRM (crm-v2.json). */
 export interface BookingsApi {
+  /**
+   * Get a list of contacts for a booking
+   *
+   * `GET /tenant/{tenant}/bookings/{id}/contacts` (operationId `Bookings_GetContactList`)
+   *
+   * OAuth scopes: `tn.crm.bookings:r`
+   */
+  getContactList: PagedList<
+    [
+      args: { id: operations["Bookings_GetContactList"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Bookings_GetContactList"]["parameters"]["query"]
+      >,
+    ],
+    operations["Bookings_GetContactList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Get a list of contacts for a booking for a booking provider
+   *
+   * `GET /tenant/{tenant}/booking-provider/{booking_provider}/bookings/{id}/contacts` (operationId `Bookings_GetContactList2`)
+   *
+   * OAuth scopes: `tn.crm.bookings:r`
+   */
+  getContactList2: PagedList<
+    [
+      args: {
+        booking_provider: operations["Bookings_GetContactList2"]["parameters"]["path"]["booking_provider"];
+        id: operations["Bookings_GetContactList2"]["parameters"]["path"]["id"];
+      } & NonNullable<operations["Bookings_GetContactList2"]["parameters"]["query"]>,
+    ],
+    operations["Bookings_GetContactList2"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of bookings
+   *
+   * `GET /tenant/{tenant}/bookings` (operationId `Bookings_GetList`)
+   *
+   * OAuth scopes: `tn.crm.bookings:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Bookings_GetList"]["parameters"]["query"]>],
+    operations["Bookings_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of bookings for a booking provider
+   *
+   * `GET /tenant/{tenant}/booking-provider/{booking_provider}/bookings` (operationId `Bookings_GetList2`)
+   *
+   * OAuth scopes: `tn.crm.bookings:r`
+   */
+  getList2: PagedList<
+    [
+      args: {
+        booking_provider: operations["Bookings_GetList2"]["parameters"]["path"]["booking_provider"];
+      } & NonNullable<operations["Bookings_GetList2"]["parameters"]["query"]>,
+    ],
+    operations["Bookings_GetList2"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a booking for a booking provider
    *
@@ -130,33 +189,6 @@ export interface BookingsApi {
     options?: RequestOptions,
   ): Promise<operations["Bookings_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Get a list of contacts for a booking
-   *
-   * `GET /tenant/{tenant}/bookings/{id}/contacts` (operationId `Bookings_GetContactList`)
-   *
-   * OAuth scopes: `tn.crm.bookings:r`
-   */
-  getContactList(
-    args: { id: operations["Bookings_GetContactList"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Bookings_GetContactList"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Bookings_GetContactList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get a list of contacts for a booking for a booking provider
-   *
-   * `GET /tenant/{tenant}/booking-provider/{booking_provider}/bookings/{id}/contacts` (operationId `Bookings_GetContactList2`)
-   *
-   * OAuth scopes: `tn.crm.bookings:r`
-   */
-  getContactList2(
-    args: {
-      booking_provider: operations["Bookings_GetContactList2"]["parameters"]["path"]["booking_provider"];
-      id: operations["Bookings_GetContactList2"]["parameters"]["path"]["id"];
-    } & NonNullable<operations["Bookings_GetContactList2"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Bookings_GetContactList2"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Gets a booking by ID for a booking provider
    *
    * `GET /tenant/{tenant}/booking-provider/{booking_provider}/bookings/{id}` (operationId `Bookings_GetForProvider`)
@@ -170,30 +202,6 @@ export interface BookingsApi {
     },
     options?: RequestOptions,
   ): Promise<operations["Bookings_GetForProvider"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of bookings
-   *
-   * `GET /tenant/{tenant}/bookings` (operationId `Bookings_GetList`)
-   *
-   * OAuth scopes: `tn.crm.bookings:r`
-   */
-  getList(
-    args?: NonNullable<operations["Bookings_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Bookings_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of bookings for a booking provider
-   *
-   * `GET /tenant/{tenant}/booking-provider/{booking_provider}/bookings` (operationId `Bookings_GetList2`)
-   *
-   * OAuth scopes: `tn.crm.bookings:r`
-   */
-  getList2(
-    args: { booking_provider: operations["Bookings_GetList2"]["parameters"]["path"]["booking_provider"] } & NonNullable<
-      operations["Bookings_GetList2"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Bookings_GetList2"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates a booking for a booking provider
    *
@@ -256,6 +264,21 @@ export interface BulkTagsApi {
 /** `crm.contactMethods`: 6 operations of CRM (crm-v2.json). */
 export interface ContactMethodsApi {
   /**
+   * Gets a list of contact methods for a specified contact ID
+   *
+   * `GET /tenant/{tenant}/contacts/{contactId}/contact-methods` (operationId `ContactMethods_GetContactMethods`)
+   *
+   * OAuth scopes: `tn.crm.contacts:r`
+   */
+  getContactMethods: PagedList<
+    [
+      args: {
+        contactId: operations["ContactMethods_GetContactMethods"]["parameters"]["path"]["contactId"];
+      } & NonNullable<operations["ContactMethods_GetContactMethods"]["parameters"]["query"]>,
+    ],
+    operations["ContactMethods_GetContactMethods"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Creates a new contact method
    *
    * `POST /tenant/{tenant}/contacts/{contactId}/contact-methods` (operationId `ContactMethods_CreateContactMethod`)
@@ -296,19 +319,6 @@ export interface ContactMethodsApi {
     },
     options?: RequestOptions,
   ): Promise<operations["ContactMethods_GetContactMethod"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of contact methods for a specified contact ID
-   *
-   * `GET /tenant/{tenant}/contacts/{contactId}/contact-methods` (operationId `ContactMethods_GetContactMethods`)
-   *
-   * OAuth scopes: `tn.crm.contacts:r`
-   */
-  getContactMethods(
-    args: {
-      contactId: operations["ContactMethods_GetContactMethods"]["parameters"]["path"]["contactId"];
-    } & NonNullable<operations["ContactMethods_GetContactMethods"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ContactMethods_GetContactMethods"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates a contact method
    *
@@ -404,6 +414,58 @@ export interface ContactPreferencesApi {
 /** `crm.contacts`: 12 operations of CRM (crm-v2.json). */
 export interface ContactsApi {
   /**
+   * Gets a list of contacts for a specified relationship ID
+   *
+   * `GET /tenant/{tenant}/contacts/relationships/{relationshipId}` (operationId `Contacts_GetByRelationshipId`)
+   *
+   * OAuth scopes: `tn.crm.contacts:r`
+   */
+  getByRelationshipId: PagedList<
+    [
+      args: {
+        relationshipId: operations["Contacts_GetByRelationshipId"]["parameters"]["path"]["relationshipId"];
+      } & NonNullable<operations["Contacts_GetByRelationshipId"]["parameters"]["query"]>,
+    ],
+    operations["Contacts_GetByRelationshipId"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of contact relationships
+   *
+   * `GET /tenant/{tenant}/contacts/{contactId}/relationships` (operationId `Contacts_GetContactRelationshipList`)
+   *
+   * OAuth scopes: `tn.crm.contacts:r`
+   */
+  getContactRelationshipList: PagedList<
+    [
+      args: {
+        contactId: operations["Contacts_GetContactRelationshipList"]["parameters"]["path"]["contactId"];
+      } & NonNullable<operations["Contacts_GetContactRelationshipList"]["parameters"]["query"]>,
+    ],
+    operations["Contacts_GetContactRelationshipList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of contacts
+   *
+   * `GET /tenant/{tenant}/contacts` (operationId `Contacts_GetList`)
+   *
+   * OAuth scopes: `tn.crm.contacts:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Contacts_GetList"]["parameters"]["query"]>],
+    operations["Contacts_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Search for contact methods
+   *
+   * `GET /tenant/{tenant}/contacts/contact-methods` (operationId `Contacts_SearchContactMethods`)
+   *
+   * OAuth scopes: `tn.crm.contacts:r`
+   */
+  searchContactMethods: PagedList<
+    [args?: NonNullable<operations["Contacts_SearchContactMethods"]["parameters"]["query"]>],
+    operations["Contacts_SearchContactMethods"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Creates a new contact
    *
    * `POST /tenant/{tenant}/contacts` (operationId `Contacts_Create`)
@@ -467,43 +529,6 @@ export interface ContactsApi {
     options?: RequestOptions,
   ): Promise<operations["Contacts_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of contacts for a specified relationship ID
-   *
-   * `GET /tenant/{tenant}/contacts/relationships/{relationshipId}` (operationId `Contacts_GetByRelationshipId`)
-   *
-   * OAuth scopes: `tn.crm.contacts:r`
-   */
-  getByRelationshipId(
-    args: {
-      relationshipId: operations["Contacts_GetByRelationshipId"]["parameters"]["path"]["relationshipId"];
-    } & NonNullable<operations["Contacts_GetByRelationshipId"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Contacts_GetByRelationshipId"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of contact relationships
-   *
-   * `GET /tenant/{tenant}/contacts/{contactId}/relationships` (operationId `Contacts_GetContactRelationshipList`)
-   *
-   * OAuth scopes: `tn.crm.contacts:r`
-   */
-  getContactRelationshipList(
-    args: {
-      contactId: operations["Contacts_GetContactRelationshipList"]["parameters"]["path"]["contactId"];
-    } & NonNullable<operations["Contacts_GetContactRelationshipList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Contacts_GetContactRelationshipList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of contacts
-   *
-   * `GET /tenant/{tenant}/contacts` (operationId `Contacts_GetList`)
-   *
-   * OAuth scopes: `tn.crm.contacts:r`
-   */
-  getList(
-    args?: NonNullable<operations["Contacts_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Contacts_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Gets a list of preferences metadata
    *
    * `GET /tenant/{tenant}/contacts/preferences` (operationId `Contacts_GetPreferenceMetadataList`)
@@ -527,17 +552,6 @@ export interface ContactsApi {
     options?: RequestOptions,
   ): Promise<operations["Contacts_Replace"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Search for contact methods
-   *
-   * `GET /tenant/{tenant}/contacts/contact-methods` (operationId `Contacts_SearchContactMethods`)
-   *
-   * OAuth scopes: `tn.crm.contacts:r`
-   */
-  searchContactMethods(
-    args?: NonNullable<operations["Contacts_SearchContactMethods"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Contacts_SearchContactMethods"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Updates a contact
    *
    * `PATCH /tenant/{tenant}/contacts/{id}` (operationId `Contacts_Update`)
@@ -554,6 +568,69 @@ export interface ContactsApi {
 
 /** `crm.customers`: 15 operations of CRM (crm-v2.json). */
 export interface CustomersApi {
+  /**
+   * Gets a list of contacts for the specified customer
+   *
+   * `GET /tenant/{tenant}/customers/{id}/contacts` (operationId `Customers_GetContactList`)
+   *
+   * OAuth scopes: `tn.crm.customers:r`
+   */
+  getContactList: PagedList<
+    [
+      args: { id: operations["Customers_GetContactList"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Customers_GetContactList"]["parameters"]["query"]
+      >,
+    ],
+    operations["Customers_GetContactList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of custom field types available for customers
+   *
+   * `GET /tenant/{tenant}/customers/custom-fields` (operationId `Customers_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.crm.customers:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["Customers_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["Customers_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of Customers
+   *
+   * `GET /tenant/{tenant}/customers` (operationId `Customers_GetList`)
+   *
+   * OAuth scopes: `tn.crm.customers:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Customers_GetList"]["parameters"]["query"]>],
+    operations["Customers_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of contacts for a specific modified-on date range or by their Customer IDs. Either CustomerIds, modifiedOn or modifiedOnOrAfter parameter must be specified
+   *
+   * `GET /tenant/{tenant}/customers/contacts` (operationId `Customers_GetModifiedContactsList`)
+   *
+   * OAuth scopes: `tn.crm.customers:r`
+   */
+  getModifiedContactsList: PagedList<
+    [args?: NonNullable<operations["Customers_GetModifiedContactsList"]["parameters"]["query"]>],
+    operations["Customers_GetModifiedContactsList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of notes for a customer
+   *
+   * `GET /tenant/{tenant}/customers/{id}/notes` (operationId `Customers_GetNotes`)
+   *
+   * OAuth scopes: `tn.crm.customers:r`
+   */
+  getNotes: PagedList<
+    [
+      args: { id: operations["Customers_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Customers_GetNotes"]["parameters"]["query"]
+      >,
+    ],
+    operations["Customers_GetNotes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a New Customer
    *
@@ -659,65 +736,6 @@ export interface CustomersApi {
     options?: RequestOptions,
   ): Promise<operations["Customers_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of contacts for the specified customer
-   *
-   * `GET /tenant/{tenant}/customers/{id}/contacts` (operationId `Customers_GetContactList`)
-   *
-   * OAuth scopes: `tn.crm.customers:r`
-   */
-  getContactList(
-    args: { id: operations["Customers_GetContactList"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Customers_GetContactList"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Customers_GetContactList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of custom field types available for customers
-   *
-   * `GET /tenant/{tenant}/customers/custom-fields` (operationId `Customers_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.crm.customers:r`
-   */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["Customers_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Customers_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of Customers
-   *
-   * `GET /tenant/{tenant}/customers` (operationId `Customers_GetList`)
-   *
-   * OAuth scopes: `tn.crm.customers:r`
-   */
-  getList(
-    args?: NonNullable<operations["Customers_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Customers_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of contacts for a specific modified-on date range or by their Customer IDs. Either CustomerIds, modifiedOn or modifiedOnOrAfter parameter must be specified
-   *
-   * `GET /tenant/{tenant}/customers/contacts` (operationId `Customers_GetModifiedContactsList`)
-   *
-   * OAuth scopes: `tn.crm.customers:r`
-   */
-  getModifiedContactsList(
-    args?: NonNullable<operations["Customers_GetModifiedContactsList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Customers_GetModifiedContactsList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of notes for a customer
-   *
-   * `GET /tenant/{tenant}/customers/{id}/notes` (operationId `Customers_GetNotes`)
-   *
-   * OAuth scopes: `tn.crm.customers:r`
-   */
-  getNotes(
-    args: { id: operations["Customers_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Customers_GetNotes"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Customers_GetNotes"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Update a customer
    *
    * `PATCH /tenant/{tenant}/customers/{id}` (operationId `Customers_Update`)
@@ -755,10 +773,10 @@ export interface ExportBookingsApi {
    *
    * OAuth scopes: `tn.crm.bookings:r`
    */
-  get(
-    args?: NonNullable<operations["ExportBookings_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ExportBookings_Get"]["responses"][200]["content"]["application/json"]>;
+  get: ExportFeed<
+    NonNullable<operations["ExportBookings_Get"]["parameters"]["query"]>,
+    operations["ExportBookings_Get"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `crm.exportContacts`: 2 operations of CRM (crm-v2.json). */
@@ -770,10 +788,10 @@ export interface ExportContactsApi {
    *
    * OAuth scopes: `tn.crm.customers:r`
    */
-  customersContacts(
-    args?: NonNullable<operations["ExportContacts_CustomersContacts"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ExportContacts_CustomersContacts"]["responses"][200]["content"]["application/json"]>;
+  customersContacts: ExportFeed<
+    NonNullable<operations["ExportContacts_CustomersContacts"]["parameters"]["query"]>,
+    operations["ExportContacts_CustomersContacts"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for locations contacts
    *
@@ -781,10 +799,10 @@ export interface ExportContactsApi {
    *
    * OAuth scopes: `tn.crm.locations:r`
    */
-  locationsContacts(
-    args?: NonNullable<operations["ExportContacts_LocationsContacts"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ExportContacts_LocationsContacts"]["responses"][200]["content"]["application/json"]>;
+  locationsContacts: ExportFeed<
+    NonNullable<operations["ExportContacts_LocationsContacts"]["parameters"]["query"]>,
+    operations["ExportContacts_LocationsContacts"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `crm.exportCustomers`: 1 operation of CRM (crm-v2.json). */
@@ -796,10 +814,10 @@ export interface ExportCustomersApi {
    *
    * OAuth scopes: `tn.crm.customers:r`
    */
-  getCustomers(
-    args?: NonNullable<operations["ExportCustomers_GetCustomers"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ExportCustomers_GetCustomers"]["responses"][200]["content"]["application/json"]>;
+  getCustomers: ExportFeed<
+    NonNullable<operations["ExportCustomers_GetCustomers"]["parameters"]["query"]>,
+    operations["ExportCustomers_GetCustomers"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `crm.exportLeads`: 1 operation of CRM (crm-v2.json). */
@@ -811,10 +829,10 @@ export interface ExportLeadsApi {
    *
    * OAuth scopes: `tn.crm.leads:r`
    */
-  leads(
-    args?: NonNullable<operations["ExportLeads_Leads"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ExportLeads_Leads"]["responses"][200]["content"]["application/json"]>;
+  leads: ExportFeed<
+    NonNullable<operations["ExportLeads_Leads"]["parameters"]["query"]>,
+    operations["ExportLeads_Leads"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `crm.exportLocations`: 1 operation of CRM (crm-v2.json). */
@@ -826,14 +844,40 @@ export interface ExportLocationsApi {
    *
    * OAuth scopes: `tn.crm.locations:r`
    */
-  locations(
-    args?: NonNullable<operations["ExportLocations_Locations"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ExportLocations_Locations"]["responses"][200]["content"]["application/json"]>;
+  locations: ExportFeed<
+    NonNullable<operations["ExportLocations_Locations"]["parameters"]["query"]>,
+    operations["ExportLocations_Locations"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `crm.leads`: 9 operations of CRM (crm-v2.json). */
 export interface LeadsApi {
+  /**
+   * Gets a list of leads
+   *
+   * `GET /tenant/{tenant}/leads` (operationId `Leads_GetList`)
+   *
+   * OAuth scopes: `tn.crm.leads:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Leads_GetList"]["parameters"]["query"]>],
+    operations["Leads_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets notes for a lead
+   *
+   * `GET /tenant/{tenant}/leads/{id}/notes` (operationId `Leads_GetNotes`)
+   *
+   * OAuth scopes: `tn.crm.leads:r`
+   */
+  getNotes: PagedList<
+    [
+      args: { id: operations["Leads_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Leads_GetNotes"]["parameters"]["query"]
+      >,
+    ],
+    operations["Leads_GetNotes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a lead
    *
@@ -896,30 +940,6 @@ export interface LeadsApi {
     options?: RequestOptions,
   ): Promise<operations["Leads_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of leads
-   *
-   * `GET /tenant/{tenant}/leads` (operationId `Leads_GetList`)
-   *
-   * OAuth scopes: `tn.crm.leads:r`
-   */
-  getList(
-    args?: NonNullable<operations["Leads_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Leads_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets notes for a lead
-   *
-   * `GET /tenant/{tenant}/leads/{id}/notes` (operationId `Leads_GetNotes`)
-   *
-   * OAuth scopes: `tn.crm.leads:r`
-   */
-  getNotes(
-    args: { id: operations["Leads_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Leads_GetNotes"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Leads_GetNotes"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Submits a lead form
    *
    * `POST /tenant/{tenant}/leads/form` (operationId `Leads_SubmitLeadForm`)
@@ -949,6 +969,69 @@ export interface LeadsApi {
 
 /** `crm.locations`: 17 operations of CRM (crm-v2.json). */
 export interface LocationsApi {
+  /**
+   * Gets a list of contacts for the specified location
+   *
+   * `GET /tenant/{tenant}/locations/{id}/contacts` (operationId `Locations_GetContactList`)
+   *
+   * OAuth scopes: `tn.crm.locations:r`
+   */
+  getContactList: PagedList<
+    [
+      args: { id: operations["Locations_GetContactList"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Locations_GetContactList"]["parameters"]["query"]
+      >,
+    ],
+    operations["Locations_GetContactList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of custom field types available for locations
+   *
+   * `GET /tenant/{tenant}/locations/custom-fields` (operationId `Locations_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.crm.locations:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["Locations_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["Locations_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of locations
+   *
+   * `GET /tenant/{tenant}/locations` (operationId `Locations_GetList`)
+   *
+   * OAuth scopes: `tn.crm.locations:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Locations_GetList"]["parameters"]["query"]>],
+    operations["Locations_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of contacts for a specific ModifiedOn date range, CreatedOn date range or by their Location IDs. Either LocationIds, modifiedOn, modifiedOnOrAfter, createdBefore or createdOnOrAfter parameter must be specified.
+   *
+   * `GET /tenant/{tenant}/locations/contacts` (operationId `Locations_GetLocationsContactsList`)
+   *
+   * OAuth scopes: `tn.crm.locations:r`
+   */
+  getLocationsContactsList: PagedList<
+    [args?: NonNullable<operations["Locations_GetLocationsContactsList"]["parameters"]["query"]>],
+    operations["Locations_GetLocationsContactsList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of notes on the specified location
+   *
+   * `GET /tenant/{tenant}/locations/{id}/notes` (operationId `Locations_GetNotes`)
+   *
+   * OAuth scopes: `tn.crm.locations:r`
+   */
+  getNotes: PagedList<
+    [
+      args: { id: operations["Locations_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Locations_GetNotes"]["parameters"]["query"]
+      >,
+    ],
+    operations["Locations_GetNotes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a new location
    *
@@ -1054,65 +1137,6 @@ export interface LocationsApi {
     options?: RequestOptions,
   ): Promise<operations["Locations_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of contacts for the specified location
-   *
-   * `GET /tenant/{tenant}/locations/{id}/contacts` (operationId `Locations_GetContactList`)
-   *
-   * OAuth scopes: `tn.crm.locations:r`
-   */
-  getContactList(
-    args: { id: operations["Locations_GetContactList"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Locations_GetContactList"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Locations_GetContactList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of custom field types available for locations
-   *
-   * `GET /tenant/{tenant}/locations/custom-fields` (operationId `Locations_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.crm.locations:r`
-   */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["Locations_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Locations_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of locations
-   *
-   * `GET /tenant/{tenant}/locations` (operationId `Locations_GetList`)
-   *
-   * OAuth scopes: `tn.crm.locations:r`
-   */
-  getList(
-    args?: NonNullable<operations["Locations_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Locations_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of contacts for a specific ModifiedOn date range, CreatedOn date range or by their Location IDs. Either LocationIds, modifiedOn, modifiedOnOrAfter, createdBefore or createdOnOrAfter parameter must be specified.
-   *
-   * `GET /tenant/{tenant}/locations/contacts` (operationId `Locations_GetLocationsContactsList`)
-   *
-   * OAuth scopes: `tn.crm.locations:r`
-   */
-  getLocationsContactsList(
-    args?: NonNullable<operations["Locations_GetLocationsContactsList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Locations_GetLocationsContactsList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of notes on the specified location
-   *
-   * `GET /tenant/{tenant}/locations/{id}/notes` (operationId `Locations_GetNotes`)
-   *
-   * OAuth scopes: `tn.crm.locations:r`
-   */
-  getNotes(
-    args: { id: operations["Locations_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Locations_GetNotes"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Locations_GetNotes"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Locations_GetPreferredTechnician
    *
    * `GET /tenant/{tenant}/locations/{id}/preferredtechnician` (operationId `Locations_GetPreferredTechnician`)
@@ -1214,6 +1238,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/booking-provider-tags",
         result: "json",
         scopes: ["tn.crm.bookingprovidertags:r"],
+        paging: "page",
       }),
       update: operation({
         id: "BookingProviderTags_Update",
@@ -1265,6 +1290,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/bookings/{id}/contacts",
         result: "json",
         scopes: ["tn.crm.bookings:r"],
+        paging: "page",
       }),
       getContactList2: operation({
         id: "Bookings_GetContactList2",
@@ -1272,6 +1298,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/booking-provider/{booking_provider}/bookings/{id}/contacts",
         result: "json",
         scopes: ["tn.crm.bookings:r"],
+        paging: "page",
       }),
       getForProvider: operation({
         id: "Bookings_GetForProvider",
@@ -1286,6 +1313,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/bookings",
         result: "json",
         scopes: ["tn.crm.bookings:r"],
+        paging: "page",
       }),
       getList2: operation({
         id: "Bookings_GetList2",
@@ -1293,6 +1321,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/booking-provider/{booking_provider}/bookings",
         result: "json",
         scopes: ["tn.crm.bookings:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Bookings_Update",
@@ -1353,6 +1382,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/contacts/{contactId}/contact-methods",
         result: "json",
         scopes: ["tn.crm.contacts:r"],
+        paging: "page",
       }),
       updateContactMethod: operation({
         id: "ContactMethods_UpdateContactMethod",
@@ -1434,6 +1464,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/contacts/relationships/{relationshipId}",
         result: "json",
         scopes: ["tn.crm.contacts:r"],
+        paging: "page",
       }),
       getContactRelationshipList: operation({
         id: "Contacts_GetContactRelationshipList",
@@ -1441,6 +1472,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/contacts/{contactId}/relationships",
         result: "json",
         scopes: ["tn.crm.contacts:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Contacts_GetList",
@@ -1448,6 +1480,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/contacts",
         result: "json",
         scopes: ["tn.crm.contacts:r"],
+        paging: "page",
       }),
       getPreferenceMetadataList: operation({
         id: "Contacts_GetPreferenceMetadataList",
@@ -1469,6 +1502,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/contacts/contact-methods",
         result: "json",
         scopes: ["tn.crm.contacts:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Contacts_Update",
@@ -1541,6 +1575,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/customers/{id}/contacts",
         result: "json",
         scopes: ["tn.crm.customers:r"],
+        paging: "page",
       }),
       getCustomFieldTypes: operation({
         id: "Customers_GetCustomFieldTypes",
@@ -1548,6 +1583,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/customers/custom-fields",
         result: "json",
         scopes: ["tn.crm.customers:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Customers_GetList",
@@ -1555,6 +1591,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/customers",
         result: "json",
         scopes: ["tn.crm.customers:r"],
+        paging: "page",
       }),
       getModifiedContactsList: operation({
         id: "Customers_GetModifiedContactsList",
@@ -1562,6 +1599,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/customers/contacts",
         result: "json",
         scopes: ["tn.crm.customers:r"],
+        paging: "page",
       }),
       getNotes: operation({
         id: "Customers_GetNotes",
@@ -1569,6 +1607,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/customers/{id}/notes",
         result: "json",
         scopes: ["tn.crm.customers:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Customers_Update",
@@ -1592,6 +1631,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/bookings",
         result: "json",
         scopes: ["tn.crm.bookings:r"],
+        paging: "export",
       }),
     },
     exportContacts: {
@@ -1601,6 +1641,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/customers/contacts",
         result: "json",
         scopes: ["tn.crm.customers:r"],
+        paging: "export",
       }),
       locationsContacts: operation({
         id: "ExportContacts_LocationsContacts",
@@ -1608,6 +1649,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/locations/contacts",
         result: "json",
         scopes: ["tn.crm.locations:r"],
+        paging: "export",
       }),
     },
     exportCustomers: {
@@ -1617,6 +1659,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/customers",
         result: "json",
         scopes: ["tn.crm.customers:r"],
+        paging: "export",
       }),
     },
     exportLeads: {
@@ -1626,6 +1669,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/leads",
         result: "json",
         scopes: ["tn.crm.leads:r"],
+        paging: "export",
       }),
     },
     exportLocations: {
@@ -1635,6 +1679,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/locations",
         result: "json",
         scopes: ["tn.crm.locations:r"],
+        paging: "export",
       }),
     },
     leads: {
@@ -1679,6 +1724,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/leads",
         result: "json",
         scopes: ["tn.crm.leads:r"],
+        paging: "page",
       }),
       getNotes: operation({
         id: "Leads_GetNotes",
@@ -1686,6 +1732,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/leads/{id}/notes",
         result: "json",
         scopes: ["tn.crm.leads:r"],
+        paging: "page",
       }),
       submitLeadForm: operation({
         id: "Leads_SubmitLeadForm",
@@ -1765,6 +1812,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/locations/{id}/contacts",
         result: "json",
         scopes: ["tn.crm.locations:r"],
+        paging: "page",
       }),
       getCustomFieldTypes: operation({
         id: "Locations_GetCustomFieldTypes",
@@ -1772,6 +1820,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/locations/custom-fields",
         result: "json",
         scopes: ["tn.crm.locations:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Locations_GetList",
@@ -1779,6 +1828,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/locations",
         result: "json",
         scopes: ["tn.crm.locations:r"],
+        paging: "page",
       }),
       getLocationsContactsList: operation({
         id: "Locations_GetLocationsContactsList",
@@ -1786,6 +1836,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/locations/contacts",
         result: "json",
         scopes: ["tn.crm.locations:r"],
+        paging: "page",
       }),
       getNotes: operation({
         id: "Locations_GetNotes",
@@ -1793,6 +1844,7 @@ export function createCrmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/locations/{id}/notes",
         result: "json",
         scopes: ["tn.crm.locations:r"],
+        paging: "page",
       }),
       getPreferredTechnician: operation({
         id: "Locations_GetPreferredTechnician",

@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -19,10 +21,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.csi.technicianrating:r`
    */
-  technicianRatings(
-    args?: NonNullable<operations["Export_TechnicianRatings"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_TechnicianRatings"]["responses"][200]["content"]["application/json"]>;
+  technicianRatings: ExportFeed<
+    NonNullable<operations["Export_TechnicianRatings"]["parameters"]["query"]>,
+    operations["Export_TechnicianRatings"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `customerInteractions.technicianRating`: 1 operation of Customer Interactions (customer-interactions-v2.json). */
@@ -53,10 +55,10 @@ export interface TechnicianRatingsApi {
    *
    * OAuth scopes: `tn.csi.technicianrating:r`
    */
-  getList(
-    args?: NonNullable<operations["TechnicianRatings_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["TechnicianRatings_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["TechnicianRatings_GetList"]["parameters"]["query"]>],
+    operations["TechnicianRatings_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Add a rating for the specified technician, tied to the specific job.
    * If the rating already exists for that technician/ job combination, update it with the new score.
@@ -96,6 +98,7 @@ export function createCustomerInteractionsClient(
         path: "/tenant/{tenant}/export/technician-ratings",
         result: "json",
         scopes: ["tn.csi.technicianrating:r"],
+        paging: "export",
       }),
     },
     technicianRating: {
@@ -114,6 +117,7 @@ export function createCustomerInteractionsClient(
         path: "/tenant/{tenant}/technician-ratings",
         result: "json",
         scopes: ["tn.csi.technicianrating:r"],
+        paging: "page",
       }),
       update: operation({
         id: "TechnicianRatings_Update",

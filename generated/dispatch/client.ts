@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,17 @@ import type { operations, paths } from "./types.js";
 
 /** `dispatch.appointmentAssignments`: 3 operations of Dispatch (dispatch-v2.json). */
 export interface AppointmentAssignmentsApi {
+  /**
+   * Gets a list of appointment assignments
+   *
+   * `GET /tenant/{tenant}/appointment-assignments` (operationId `AppointmentAssignments_GetList`)
+   *
+   * OAuth scopes: `tn.dis.appointmentassignments:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["AppointmentAssignments_GetList"]["parameters"]["query"]>],
+    operations["AppointmentAssignments_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Assigns the list of technicians to the appointment
    *
@@ -27,17 +40,6 @@ export interface AppointmentAssignmentsApi {
     },
     options?: RequestOptions,
   ): Promise<operations["AppointmentAssignments_AssignTechnicians"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of appointment assignments
-   *
-   * `GET /tenant/{tenant}/appointment-assignments` (operationId `AppointmentAssignments_GetList`)
-   *
-   * OAuth scopes: `tn.dis.appointmentassignments:r`
-   */
-  getList(
-    args?: NonNullable<operations["AppointmentAssignments_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["AppointmentAssignments_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Unassigns the list of technicians from the appointment
    *
@@ -57,6 +59,17 @@ export interface AppointmentAssignmentsApi {
 
 /** `dispatch.arrivalWindows`: 7 operations of Dispatch (dispatch-v2.json). */
 export interface ArrivalWindowsApi {
+  /**
+   * ArrivalWindows_GetList
+   *
+   * `GET /tenant/{tenant}/arrival-windows` (operationId `ArrivalWindows_GetList`)
+   *
+   * OAuth scopes: `tn.dis.arrivalwindows:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ArrivalWindows_GetList"]["parameters"]["query"]>],
+    operations["ArrivalWindows_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * ArrivalWindows_Activated
    *
@@ -102,17 +115,6 @@ export interface ArrivalWindowsApi {
   getConfiguration(
     options?: RequestOptions,
   ): Promise<operations["ArrivalWindows_GetConfiguration"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * ArrivalWindows_GetList
-   *
-   * `GET /tenant/{tenant}/arrival-windows` (operationId `ArrivalWindows_GetList`)
-   *
-   * OAuth scopes: `tn.dis.arrivalwindows:r`
-   */
-  getList(
-    args?: NonNullable<operations["ArrivalWindows_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ArrivalWindows_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * ArrivalWindows_Update
    *
@@ -192,10 +194,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.dis.appointmentassignments:r`
    */
-  appointmentAssignments(
-    args?: NonNullable<operations["Export_AppointmentAssignments"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_AppointmentAssignments"]["responses"][200]["content"]["application/json"]>;
+  appointmentAssignments: ExportFeed<
+    NonNullable<operations["Export_AppointmentAssignments"]["parameters"]["query"]>,
+    operations["Export_AppointmentAssignments"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `dispatch.gps`: 1 operation of Dispatch (dispatch-v2.json). */
@@ -217,6 +219,17 @@ export interface GpsApi {
 
 /** `dispatch.nonJobAppointments`: 5 operations of Dispatch (dispatch-v2.json). */
 export interface NonJobAppointmentsApi {
+  /**
+   * Gets a list of non-job appointments
+   *
+   * `GET /tenant/{tenant}/non-job-appointments` (operationId `NonJobAppointments_GetList`)
+   *
+   * OAuth scopes: `tn.dis.nonjobappointments:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["NonJobAppointments_GetList"]["parameters"]["query"]>],
+    operations["NonJobAppointments_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Create a new non-job appointment
    *
@@ -251,17 +264,6 @@ export interface NonJobAppointmentsApi {
     options?: RequestOptions,
   ): Promise<operations["NonJobAppointments_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of non-job appointments
-   *
-   * `GET /tenant/{tenant}/non-job-appointments` (operationId `NonJobAppointments_GetList`)
-   *
-   * OAuth scopes: `tn.dis.nonjobappointments:r`
-   */
-  getList(
-    args?: NonNullable<operations["NonJobAppointments_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["NonJobAppointments_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Update an existing non-job appointment
    *
    * `PUT /tenant/{tenant}/non-job-appointments/{id}` (operationId `NonJobAppointments_Update`)
@@ -278,6 +280,17 @@ export interface NonJobAppointmentsApi {
 
 /** `dispatch.team`: 4 operations of Dispatch (dispatch-v2.json). */
 export interface TeamApi {
+  /**
+   * Gets a list of teams
+   *
+   * `GET /tenant/{tenant}/teams` (operationId `Team_GetList`)
+   *
+   * OAuth scopes: `tn.dis.teams:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Team_GetList"]["parameters"]["query"]>],
+    operations["Team_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates new team
    *
@@ -311,21 +324,21 @@ export interface TeamApi {
     args: { id: operations["Team_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["Team_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of teams
-   *
-   * `GET /tenant/{tenant}/teams` (operationId `Team_GetList`)
-   *
-   * OAuth scopes: `tn.dis.teams:r`
-   */
-  getList(
-    args?: NonNullable<operations["Team_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Team_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `dispatch.technicianShifts`: 6 operations of Dispatch (dispatch-v2.json). */
 export interface TechnicianShiftsApi {
+  /**
+   * Gets a list of technician shifts
+   *
+   * `GET /tenant/{tenant}/technician-shifts` (operationId `TechnicianShifts_GetList`)
+   *
+   * OAuth scopes: `tn.dis.technicianshifts:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["TechnicianShifts_GetList"]["parameters"]["query"]>],
+    operations["TechnicianShifts_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Deletes the technician shifts specified by the criteria
    *
@@ -373,17 +386,6 @@ export interface TechnicianShiftsApi {
     options?: RequestOptions,
   ): Promise<operations["TechnicianShifts_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of technician shifts
-   *
-   * `GET /tenant/{tenant}/technician-shifts` (operationId `TechnicianShifts_GetList`)
-   *
-   * OAuth scopes: `tn.dis.technicianshifts:r`
-   */
-  getList(
-    args?: NonNullable<operations["TechnicianShifts_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["TechnicianShifts_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Updates Technician Shift
    *
    * `PATCH /tenant/{tenant}/technician-shifts/{id}` (operationId `TechnicianShifts_Update`)
@@ -400,6 +402,17 @@ export interface TechnicianShiftsApi {
 
 /** `dispatch.technicianSkills`: 5 operations of Dispatch (dispatch-v2.json). */
 export interface TechnicianSkillsApi {
+  /**
+   * Gets a list of technician skills
+   *
+   * `GET /tenant/{tenant}/technician-skills` (operationId `TechnicianSkills_GetList`)
+   *
+   * OAuth scopes: `tn.dis.technicianskills:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["TechnicianSkills_GetList"]["parameters"]["query"]>],
+    operations["TechnicianSkills_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Assigns or replaces skills on a technician.
    * Returns the updated status and complete list of all technician skills after the operation.
@@ -453,17 +466,6 @@ export interface TechnicianSkillsApi {
     args: { id: operations["TechnicianSkills_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["TechnicianSkills_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of technician skills
-   *
-   * `GET /tenant/{tenant}/technician-skills` (operationId `TechnicianSkills_GetList`)
-   *
-   * OAuth scopes: `tn.dis.technicianskills:r`
-   */
-  getList(
-    args?: NonNullable<operations["TechnicianSkills_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["TechnicianSkills_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `dispatch.technicianTracking`: 1 operation of Dispatch (dispatch-v2.json). */
@@ -483,6 +485,17 @@ export interface TechnicianTrackingApi {
 
 /** `dispatch.zone`: 5 operations of Dispatch (dispatch-v2.json). */
 export interface ZoneApi {
+  /**
+   * Gets a list of zones
+   *
+   * `GET /tenant/{tenant}/zones` (operationId `Zone_GetList`)
+   *
+   * OAuth scopes: `tn.dis.zones:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Zone_GetList"]["parameters"]["query"]>],
+    operations["Zone_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a new zone
    *
@@ -516,17 +529,6 @@ export interface ZoneApi {
     args: { id: operations["Zone_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["Zone_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of zones
-   *
-   * `GET /tenant/{tenant}/zones` (operationId `Zone_GetList`)
-   *
-   * OAuth scopes: `tn.dis.zones:r`
-   */
-  getList(
-    args?: NonNullable<operations["Zone_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Zone_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates an existing zone
    *
@@ -581,6 +583,7 @@ export function createDispatchClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/appointment-assignments",
         result: "json",
         scopes: ["tn.dis.appointmentassignments:r"],
+        paging: "page",
       }),
       unassignTechnicians: operation({
         id: "AppointmentAssignments_UnassignTechnicians",
@@ -625,6 +628,7 @@ export function createDispatchClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/arrival-windows",
         result: "json",
         scopes: ["tn.dis.arrivalwindows:r"],
+        paging: "page",
       }),
       update: operation({
         id: "ArrivalWindows_Update",
@@ -673,6 +677,7 @@ export function createDispatchClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/export/appointment-assignments",
         result: "json",
         scopes: ["tn.dis.appointmentassignments:r"],
+        paging: "export",
       }),
     },
     gps: {
@@ -712,6 +717,7 @@ export function createDispatchClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/non-job-appointments",
         result: "json",
         scopes: ["tn.dis.nonjobappointments:r"],
+        paging: "page",
       }),
       update: operation({
         id: "NonJobAppointments_Update",
@@ -749,6 +755,7 @@ export function createDispatchClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/teams",
         result: "json",
         scopes: ["tn.dis.teams:r"],
+        paging: "page",
       }),
     },
     technicianShifts: {
@@ -786,6 +793,7 @@ export function createDispatchClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/technician-shifts",
         result: "json",
         scopes: ["tn.dis.technicianshifts:r"],
+        paging: "page",
       }),
       update: operation({
         id: "TechnicianShifts_Update",
@@ -830,6 +838,7 @@ export function createDispatchClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/technician-skills",
         result: "json",
         scopes: ["tn.dis.technicianskills:r"],
+        paging: "page",
       }),
     },
     technicianTracking: {
@@ -869,6 +878,7 @@ export function createDispatchClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/zones",
         result: "json",
         scopes: ["tn.dis.zones:r"],
+        paging: "page",
       }),
       updateZone: operation({
         id: "Zone_UpdateZone",

@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,17 @@ import type { operations, paths } from "./types.js";
 
 /** `equipmentSystems.equipmentTypes`: 4 operations of Equipment Systems (equipment-systems-v2.json). */
 export interface EquipmentTypesApi {
+  /**
+   * Gets a list of equipment types
+   *
+   * `GET /tenant/{tenant}/equipment-types` (operationId `EquipmentTypes_GetList`)
+   *
+   * OAuth scopes: `tn.eqs.equipmenttypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["EquipmentTypes_GetList"]["parameters"]["query"]>],
+    operations["EquipmentTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a new equipment type
    *
@@ -34,17 +47,6 @@ export interface EquipmentTypesApi {
     args: { id: operations["EquipmentTypes_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["EquipmentTypes_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of equipment types
-   *
-   * `GET /tenant/{tenant}/equipment-types` (operationId `EquipmentTypes_GetList`)
-   *
-   * OAuth scopes: `tn.eqs.equipmenttypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["EquipmentTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["EquipmentTypes_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates an existing equipment type
    *
@@ -69,14 +71,36 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.eqs.installedequipment:r`
    */
-  exportInstalledEquipment(
-    args?: NonNullable<operations["Export_ExportInstalledEquipment"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_ExportInstalledEquipment"]["responses"][200]["content"]["application/json"]>;
+  exportInstalledEquipment: ExportFeed<
+    NonNullable<operations["Export_ExportInstalledEquipment"]["parameters"]["query"]>,
+    operations["Export_ExportInstalledEquipment"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `equipmentSystems.installedEquipment`: 7 operations of Equipment Systems (equipment-systems-v2.json). */
 export interface InstalledEquipmentApi {
+  /**
+   * InstalledEquipment_GetCustomFieldTypes
+   *
+   * `GET /tenant/{tenant}/installed-equipment/custom-field-types` (operationId `InstalledEquipment_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.eqs.installedequipment:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args: NonNullable<operations["InstalledEquipment_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["InstalledEquipment_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * InstalledEquipment_GetList
+   *
+   * `GET /tenant/{tenant}/installed-equipment` (operationId `InstalledEquipment_GetList`)
+   *
+   * OAuth scopes: `tn.eqs.installedequipment:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["InstalledEquipment_GetList"]["parameters"]["query"]>],
+    operations["InstalledEquipment_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * InstalledEquipment_Create
    *
@@ -110,28 +134,6 @@ export interface InstalledEquipmentApi {
     args?: NonNullable<operations["InstalledEquipment_Get2"]["parameters"]["query"]>,
     options?: RequestOptions,
   ): Promise<undefined>;
-  /**
-   * InstalledEquipment_GetCustomFieldTypes
-   *
-   * `GET /tenant/{tenant}/installed-equipment/custom-field-types` (operationId `InstalledEquipment_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.eqs.installedequipment:r`
-   */
-  getCustomFieldTypes(
-    args: NonNullable<operations["InstalledEquipment_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["InstalledEquipment_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * InstalledEquipment_GetList
-   *
-   * `GET /tenant/{tenant}/installed-equipment` (operationId `InstalledEquipment_GetList`)
-   *
-   * OAuth scopes: `tn.eqs.installedequipment:r`
-   */
-  getList(
-    args?: NonNullable<operations["InstalledEquipment_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["InstalledEquipment_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * InstalledEquipment_PostAttachment
    *
@@ -203,6 +205,7 @@ export function createEquipmentSystemsClient(config: ServiceTitanConfig | Servic
         path: "/tenant/{tenant}/equipment-types",
         result: "json",
         scopes: ["tn.eqs.equipmenttypes:r"],
+        paging: "page",
       }),
       update: operation({
         id: "EquipmentTypes_Update",
@@ -219,6 +222,7 @@ export function createEquipmentSystemsClient(config: ServiceTitanConfig | Servic
         path: "/tenant/{tenant}/export/installed-equipment",
         result: "json",
         scopes: ["tn.eqs.installedequipment:r"],
+        paging: "export",
       }),
     },
     installedEquipment: {
@@ -249,6 +253,7 @@ export function createEquipmentSystemsClient(config: ServiceTitanConfig | Servic
         path: "/tenant/{tenant}/installed-equipment/custom-field-types",
         result: "json",
         scopes: ["tn.eqs.installedequipment:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "InstalledEquipment_GetList",
@@ -256,6 +261,7 @@ export function createEquipmentSystemsClient(config: ServiceTitanConfig | Servic
         path: "/tenant/{tenant}/installed-equipment",
         result: "json",
         scopes: ["tn.eqs.installedequipment:r"],
+        paging: "page",
       }),
       postAttachment: operation({
         id: "InstalledEquipment_PostAttachment",

@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -43,6 +44,32 @@ export interface FindingAssetsApi {
 
 /** `findings.findings`: 9 operations of Findings (findings-v2.json). */
 export interface FindingsApi {
+  /**
+   * Gets a paginated list of attachments for a finding
+   *
+   * `GET /tenant/{tenant}/location-findings/{id}/attachments` (operationId `Findings_GetFindingAttachments`)
+   *
+   * OAuth scopes: `tn.fdgs.locationfindings:r`
+   */
+  getFindingAttachments: PagedList<
+    [
+      args: { id: operations["Findings_GetFindingAttachments"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Findings_GetFindingAttachments"]["parameters"]["query"]
+      >,
+    ],
+    operations["Findings_GetFindingAttachments"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of findings
+   *
+   * `GET /tenant/{tenant}/location-findings` (operationId `Findings_GetList`)
+   *
+   * OAuth scopes: `tn.fdgs.locationfindings:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Findings_GetList"]["parameters"]["query"]>],
+    operations["Findings_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a new finding to document an issue or observation at a customer location
    *
@@ -106,30 +133,6 @@ export interface FindingsApi {
     },
     options?: RequestOptions,
   ): Promise<operations["Findings_GetFindingAttachment"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a paginated list of attachments for a finding
-   *
-   * `GET /tenant/{tenant}/location-findings/{id}/attachments` (operationId `Findings_GetFindingAttachments`)
-   *
-   * OAuth scopes: `tn.fdgs.locationfindings:r`
-   */
-  getFindingAttachments(
-    args: { id: operations["Findings_GetFindingAttachments"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Findings_GetFindingAttachments"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Findings_GetFindingAttachments"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of findings
-   *
-   * `GET /tenant/{tenant}/location-findings` (operationId `Findings_GetList`)
-   *
-   * OAuth scopes: `tn.fdgs.locationfindings:r`
-   */
-  getList(
-    args?: NonNullable<operations["Findings_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Findings_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates a finding
    *
@@ -235,6 +238,7 @@ export function createFindingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/location-findings/{id}/attachments",
         result: "json",
         scopes: ["tn.fdgs.locationfindings:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Findings_GetList",
@@ -242,6 +246,7 @@ export function createFindingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/location-findings",
         result: "json",
         scopes: ["tn.fdgs.locationfindings:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Findings_Update",

@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -19,10 +20,10 @@ export interface FormApi {
    *
    * OAuth scopes: `tn.frm.forms:r`
    */
-  getForms(
-    args?: NonNullable<operations["Form_GetForms"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Form_GetForms"]["responses"][200]["content"]["application/json"]>;
+  getForms: PagedList<
+    [args?: NonNullable<operations["Form_GetForms"]["parameters"]["query"]>],
+    operations["Form_GetForms"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `forms.formSubmission`: 1 operation of Forms (forms-v2.json). */
@@ -34,10 +35,10 @@ export interface FormSubmissionApi {
    *
    * OAuth scopes: `tn.frm.submissions:r`
    */
-  getFormSubmissions(
-    args?: NonNullable<operations["FormSubmission_GetFormSubmissions"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["FormSubmission_GetFormSubmissions"]["responses"][200]["content"]["application/json"]>;
+  getFormSubmissions: PagedList<
+    [args?: NonNullable<operations["FormSubmission_GetFormSubmissions"]["parameters"]["query"]>],
+    operations["FormSubmission_GetFormSubmissions"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `forms.jobs`: 3 operations of Forms (forms-v2.json). */
@@ -104,6 +105,7 @@ export function createFormsClient(config: ServiceTitanConfig | ServiceTitanCore)
         path: "/tenant/{tenant}/forms",
         result: "json",
         scopes: ["tn.frm.forms:r"],
+        paging: "page",
       }),
     },
     formSubmission: {
@@ -113,6 +115,7 @@ export function createFormsClient(config: ServiceTitanConfig | ServiceTitanCore)
         path: "/tenant/{tenant}/submissions",
         result: "json",
         scopes: ["tn.frm.submissions:r"],
+        paging: "page",
       }),
     },
     jobs: {

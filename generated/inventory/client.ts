@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -19,10 +21,10 @@ export interface AdjustmentsApi {
    *
    * OAuth scopes: `tn.inv.adjustments:r`
    */
-  getList(
-    args?: NonNullable<operations["Adjustments_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Adjustments_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["Adjustments_GetList"]["parameters"]["query"]>],
+    operations["Adjustments_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Update an existing adjustment
    *
@@ -60,10 +62,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.inv.adjustments:r`
    */
-  adjustments(
-    args?: NonNullable<operations["Export_Adjustments"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Adjustments"]["responses"][200]["content"]["application/json"]>;
+  adjustments: ExportFeed<
+    NonNullable<operations["Export_Adjustments"]["parameters"]["query"]>,
+    operations["Export_Adjustments"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for purchase orders
    *
@@ -71,10 +73,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.inv.purchaseorders:r`
    */
-  purchaseOrders(
-    args?: NonNullable<operations["Export_PurchaseOrders"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_PurchaseOrders"]["responses"][200]["content"]["application/json"]>;
+  purchaseOrders: ExportFeed<
+    NonNullable<operations["Export_PurchaseOrders"]["parameters"]["query"]>,
+    operations["Export_PurchaseOrders"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for returns
    *
@@ -82,10 +84,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.inv.returns:r`
    */
-  returns(
-    args?: NonNullable<operations["Export_Returns"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Returns"]["responses"][200]["content"]["application/json"]>;
+  returns: ExportFeed<
+    NonNullable<operations["Export_Returns"]["parameters"]["query"]>,
+    operations["Export_Returns"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for transfers
    *
@@ -93,10 +95,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.inv.transfers:r`
    */
-  transfers(
-    args?: NonNullable<operations["Export_Transfers"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Transfers"]["responses"][200]["content"]["application/json"]>;
+  transfers: ExportFeed<
+    NonNullable<operations["Export_Transfers"]["parameters"]["query"]>,
+    operations["Export_Transfers"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `inventory.inventoryTemplates`: 1 operation of Inventory (inventory-v2.json). */
@@ -108,14 +110,36 @@ export interface InventoryTemplatesApi {
    *
    * OAuth scopes: `tn.inv.inventorytemplates:r`
    */
-  getList(
-    args?: NonNullable<operations["InventoryTemplates_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["InventoryTemplates_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["InventoryTemplates_GetList"]["parameters"]["query"]>],
+    operations["InventoryTemplates_GetList"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `inventory.purchaseOrders`: 8 operations of Inventory (inventory-v2.json). */
 export interface PurchaseOrdersApi {
+  /**
+   * Get a list of purchase orders
+   *
+   * `GET /tenant/{tenant}/purchase-orders` (operationId `PurchaseOrders_GetList`)
+   *
+   * OAuth scopes: `tn.inv.purchaseorders:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["PurchaseOrders_GetList"]["parameters"]["query"]>],
+    operations["PurchaseOrders_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Get a list of purchase order requests
+   *
+   * `GET /tenant/{tenant}/purchase-orders/requests` (operationId `PurchaseOrders_GetRequests`)
+   *
+   * OAuth scopes: `tn.inv.purchaseorders:r`
+   */
+  getRequests: PagedList<
+    [args?: NonNullable<operations["PurchaseOrders_GetRequests"]["parameters"]["query"]>],
+    operations["PurchaseOrders_GetRequests"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Approve purchase order request
    *
@@ -163,28 +187,6 @@ export interface PurchaseOrdersApi {
     options?: RequestOptions,
   ): Promise<operations["PurchaseOrders_GetById"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Get a list of purchase orders
-   *
-   * `GET /tenant/{tenant}/purchase-orders` (operationId `PurchaseOrders_GetList`)
-   *
-   * OAuth scopes: `tn.inv.purchaseorders:r`
-   */
-  getList(
-    args?: NonNullable<operations["PurchaseOrders_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["PurchaseOrders_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get a list of purchase order requests
-   *
-   * `GET /tenant/{tenant}/purchase-orders/requests` (operationId `PurchaseOrders_GetRequests`)
-   *
-   * OAuth scopes: `tn.inv.purchaseorders:r`
-   */
-  getRequests(
-    args?: NonNullable<operations["PurchaseOrders_GetRequests"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["PurchaseOrders_GetRequests"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Reject purchase order request
    *
    * `PATCH /tenant/{tenant}/purchase-orders/requests/{id}/reject` (operationId `PurchaseOrders_RejectRequest`)
@@ -215,6 +217,17 @@ export interface PurchaseOrdersApi {
 /** `inventory.purchaseOrdersMarkup`: 5 operations of Inventory (inventory-v2.json). */
 export interface PurchaseOrdersMarkupApi {
   /**
+   * Get a list of purchase order markups
+   *
+   * `GET /tenant/{tenant}/purchase-order-markups` (operationId `PurchaseOrdersMarkup_Get`)
+   *
+   * OAuth scopes: `tn.inv.purchaseordermarkups:r`
+   */
+  get: PagedList<
+    [args?: NonNullable<operations["PurchaseOrdersMarkup_Get"]["parameters"]["query"]>],
+    operations["PurchaseOrdersMarkup_Get"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Create a new purchase order markup
    *
    * `POST /tenant/{tenant}/purchase-order-markups` (operationId `PurchaseOrdersMarkup_Create`)
@@ -238,17 +251,6 @@ export interface PurchaseOrdersMarkupApi {
     args: { id: operations["PurchaseOrdersMarkup_Delete"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<undefined>;
-  /**
-   * Get a list of purchase order markups
-   *
-   * `GET /tenant/{tenant}/purchase-order-markups` (operationId `PurchaseOrdersMarkup_Get`)
-   *
-   * OAuth scopes: `tn.inv.purchaseordermarkups:r`
-   */
-  get(
-    args?: NonNullable<operations["PurchaseOrdersMarkup_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["PurchaseOrdersMarkup_Get"]["responses"][200]["content"]["application/json"]>;
   /**
    * Get purchase order markup by Id
    *
@@ -278,6 +280,17 @@ export interface PurchaseOrdersMarkupApi {
 /** `inventory.purchaseOrderTypes`: 3 operations of Inventory (inventory-v2.json). */
 export interface PurchaseOrderTypesApi {
   /**
+   * Get a list of purchase order types
+   *
+   * `GET /tenant/{tenant}/purchase-order-types` (operationId `PurchaseOrderTypes_GetList`)
+   *
+   * OAuth scopes: `tn.inv.purchaseordertypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["PurchaseOrderTypes_GetList"]["parameters"]["query"]>],
+    operations["PurchaseOrderTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Create a new Purchase Order Type
    *
    * `POST /tenant/{tenant}/purchase-order-types` (operationId `PurchaseOrderTypes_Create`)
@@ -288,17 +301,6 @@ export interface PurchaseOrderTypesApi {
     args: { body: NonNullable<operations["PurchaseOrderTypes_Create"]["requestBody"]>["content"]["application/json"] },
     options?: RequestOptions,
   ): Promise<operations["PurchaseOrderTypes_Create"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get a list of purchase order types
-   *
-   * `GET /tenant/{tenant}/purchase-order-types` (operationId `PurchaseOrderTypes_GetList`)
-   *
-   * OAuth scopes: `tn.inv.purchaseordertypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["PurchaseOrderTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["PurchaseOrderTypes_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Update an existing purchase order type
    *
@@ -316,6 +318,17 @@ export interface PurchaseOrderTypesApi {
 
 /** `inventory.receipts`: 4 operations of Inventory (inventory-v2.json). */
 export interface ReceiptsApi {
+  /**
+   * Get a list of receipts
+   *
+   * `GET /tenant/{tenant}/receipts` (operationId `Receipts_GetList`)
+   *
+   * OAuth scopes: `tn.inv.receipts:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Receipts_GetList"]["parameters"]["query"]>],
+    operations["Receipts_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Cancel the receipts
    *
@@ -344,17 +357,6 @@ export interface ReceiptsApi {
     options?: RequestOptions,
   ): Promise<operations["Receipts_CreateReceipt"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Get a list of receipts
-   *
-   * `GET /tenant/{tenant}/receipts` (operationId `Receipts_GetList`)
-   *
-   * OAuth scopes: `tn.inv.receipts:r`
-   */
-  getList(
-    args?: NonNullable<operations["Receipts_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Receipts_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Update custom fields on receipts
    *
    * `PATCH /tenant/{tenant}/receipts/custom-fields` (operationId `Receipts_UpdateCustomFields`)
@@ -371,6 +373,17 @@ export interface ReceiptsApi {
 
 /** `inventory.returns`: 5 operations of Inventory (inventory-v2.json). */
 export interface ReturnsApi {
+  /**
+   * Get a list of returns
+   *
+   * `GET /tenant/{tenant}/returns` (operationId `Returns_GetList`)
+   *
+   * OAuth scopes: `tn.inv.returns:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Returns_GetList"]["parameters"]["query"]>],
+    operations["Returns_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Cancel a Return
    *
@@ -395,17 +408,6 @@ export interface ReturnsApi {
     args: { body: NonNullable<operations["Returns_CreateReturn"]["requestBody"]>["content"]["application/json"] },
     options?: RequestOptions,
   ): Promise<operations["Returns_CreateReturn"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get a list of returns
-   *
-   * `GET /tenant/{tenant}/returns` (operationId `Returns_GetList`)
-   *
-   * OAuth scopes: `tn.inv.returns:r`
-   */
-  getList(
-    args?: NonNullable<operations["Returns_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Returns_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Update an existing Return
    *
@@ -435,6 +437,17 @@ export interface ReturnsApi {
 /** `inventory.returnTypes`: 3 operations of Inventory (inventory-v2.json). */
 export interface ReturnTypesApi {
   /**
+   * Returns the list of Return Types
+   *
+   * `GET /tenant/{tenant}/return-types` (operationId `ReturnTypes_GetList`)
+   *
+   * OAuth scopes: `tn.inv.returntypes:r`
+   */
+  getList: PagedList<
+    [args: NonNullable<operations["ReturnTypes_GetList"]["parameters"]["query"]>],
+    operations["ReturnTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Create a new Return Type
    *
    * `POST /tenant/{tenant}/return-types` (operationId `ReturnTypes_Create`)
@@ -445,17 +458,6 @@ export interface ReturnTypesApi {
     args: { body: NonNullable<operations["ReturnTypes_Create"]["requestBody"]>["content"]["application/json"] },
     options?: RequestOptions,
   ): Promise<operations["ReturnTypes_Create"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Returns the list of Return Types
-   *
-   * `GET /tenant/{tenant}/return-types` (operationId `ReturnTypes_GetList`)
-   *
-   * OAuth scopes: `tn.inv.returntypes:r`
-   */
-  getList(
-    args: NonNullable<operations["ReturnTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ReturnTypes_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Update an existing Return Type
    *
@@ -480,10 +482,10 @@ export interface TransfersApi {
    *
    * OAuth scopes: `tn.inv.transfers:r`
    */
-  getList(
-    args?: NonNullable<operations["Transfers_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Transfers_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["Transfers_GetList"]["parameters"]["query"]>],
+    operations["Transfers_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Update an existing Transfer
    *
@@ -515,6 +517,17 @@ export interface TransfersApi {
 /** `inventory.trucks`: 3 operations of Inventory (inventory-v2.json). */
 export interface TrucksApi {
   /**
+   * Get a list of trucks
+   *
+   * `GET /tenant/{tenant}/trucks` (operationId `Trucks_GetList`)
+   *
+   * OAuth scopes: `tn.inv.trucks:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Trucks_GetList"]["parameters"]["query"]>],
+    operations["Trucks_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Create a new truck
    *
    * `POST /tenant/{tenant}/trucks` (operationId `Trucks_Create`)
@@ -525,17 +538,6 @@ export interface TrucksApi {
     args: { body: NonNullable<operations["Trucks_Create"]["requestBody"]>["content"]["application/json"] },
     options?: RequestOptions,
   ): Promise<operations["Trucks_Create"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get a list of trucks
-   *
-   * `GET /tenant/{tenant}/trucks` (operationId `Trucks_GetList`)
-   *
-   * OAuth scopes: `tn.inv.trucks:r`
-   */
-  getList(
-    args?: NonNullable<operations["Trucks_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Trucks_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Update an existing truck
    *
@@ -553,6 +555,28 @@ export interface TrucksApi {
 
 /** `inventory.vendors`: 6 operations of Inventory (inventory-v2.json). */
 export interface VendorsApi {
+  /**
+   * Returns a paginated list of filtered custom field types available for vendors
+   *
+   * `GET /tenant/{tenant}/vendors/custom-fields` (operationId `Vendors_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.inv.vendors:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["Vendors_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["Vendors_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Get a list of vendors
+   *
+   * `GET /tenant/{tenant}/vendors` (operationId `Vendors_GetList`)
+   *
+   * OAuth scopes: `tn.inv.vendors:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Vendors_GetList"]["parameters"]["query"]>],
+    operations["Vendors_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Create a new vendor
    *
@@ -577,28 +601,6 @@ export interface VendorsApi {
     >,
     options?: RequestOptions,
   ): Promise<operations["Vendors_GetById"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Returns a paginated list of filtered custom field types available for vendors
-   *
-   * `GET /tenant/{tenant}/vendors/custom-fields` (operationId `Vendors_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.inv.vendors:r`
-   */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["Vendors_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Vendors_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get a list of vendors
-   *
-   * `GET /tenant/{tenant}/vendors` (operationId `Vendors_GetList`)
-   *
-   * OAuth scopes: `tn.inv.vendors:r`
-   */
-  getList(
-    args?: NonNullable<operations["Vendors_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Vendors_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Update an existing vendor
    *
@@ -634,10 +636,10 @@ export interface WarehousesApi {
    *
    * OAuth scopes: `tn.inv.warehouses:r`
    */
-  getList(
-    args?: NonNullable<operations["Warehouses_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Warehouses_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["Warehouses_GetList"]["parameters"]["query"]>],
+    operations["Warehouses_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Update an existing warehouse
    *
@@ -686,6 +688,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/adjustments",
         result: "json",
         scopes: ["tn.inv.adjustments:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Adjustments_Update",
@@ -709,6 +712,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/adjustments",
         result: "json",
         scopes: ["tn.inv.adjustments:r"],
+        paging: "export",
       }),
       purchaseOrders: operation({
         id: "Export_PurchaseOrders",
@@ -716,6 +720,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/purchase-orders",
         result: "json",
         scopes: ["tn.inv.purchaseorders:r"],
+        paging: "export",
       }),
       returns: operation({
         id: "Export_Returns",
@@ -723,6 +728,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/returns",
         result: "json",
         scopes: ["tn.inv.returns:r"],
+        paging: "export",
       }),
       transfers: operation({
         id: "Export_Transfers",
@@ -730,6 +736,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/transfers",
         result: "json",
         scopes: ["tn.inv.transfers:r"],
+        paging: "export",
       }),
     },
     inventoryTemplates: {
@@ -739,6 +746,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/inventory-templates",
         result: "json",
         scopes: ["tn.inv.inventorytemplates:r"],
+        paging: "page",
       }),
     },
     purchaseOrders: {
@@ -776,6 +784,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/purchase-orders",
         result: "json",
         scopes: ["tn.inv.purchaseorders:r"],
+        paging: "page",
       }),
       getRequests: operation({
         id: "PurchaseOrders_GetRequests",
@@ -783,6 +792,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/purchase-orders/requests",
         result: "json",
         scopes: ["tn.inv.purchaseorders:r"],
+        paging: "page",
       }),
       rejectRequest: operation({
         id: "PurchaseOrders_RejectRequest",
@@ -820,6 +830,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/purchase-order-markups",
         result: "json",
         scopes: ["tn.inv.purchaseordermarkups:r"],
+        paging: "page",
       }),
       getById: operation({
         id: "PurchaseOrdersMarkup_GetById",
@@ -850,6 +861,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/purchase-order-types",
         result: "json",
         scopes: ["tn.inv.purchaseordertypes:r"],
+        paging: "page",
       }),
       update: operation({
         id: "PurchaseOrderTypes_Update",
@@ -881,6 +893,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/receipts",
         result: "json",
         scopes: ["tn.inv.receipts:r"],
+        paging: "page",
       }),
       updateCustomFields: operation({
         id: "Receipts_UpdateCustomFields",
@@ -911,6 +924,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/returns",
         result: "json",
         scopes: ["tn.inv.returns:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Returns_Update",
@@ -941,6 +955,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/return-types",
         result: "json",
         scopes: ["tn.inv.returntypes:r"],
+        paging: "page",
       }),
       update: operation({
         id: "ReturnTypes_Update",
@@ -957,6 +972,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/transfers",
         result: "json",
         scopes: ["tn.inv.transfers:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Transfers_Update",
@@ -987,6 +1003,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/trucks",
         result: "json",
         scopes: ["tn.inv.trucks:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Trucks_Update",
@@ -1017,6 +1034,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/vendors/custom-fields",
         result: "json",
         scopes: ["tn.inv.vendors:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Vendors_GetList",
@@ -1024,6 +1042,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/vendors",
         result: "json",
         scopes: ["tn.inv.vendors:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Vendors_Update",
@@ -1047,6 +1066,7 @@ export function createInventoryClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/warehouses",
         result: "json",
         scopes: ["tn.inv.warehouses:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Warehouses_Update",

@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -19,10 +20,10 @@ export interface CallReasonsApi {
    *
    * OAuth scopes: `tn.jbce.callreasons:r`
    */
-  get(
-    args?: NonNullable<operations["CallReasons_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["CallReasons_Get"]["responses"][200]["content"]["application/json"]>;
+  get: PagedList<
+    [args?: NonNullable<operations["CallReasons_Get"]["parameters"]["query"]>],
+    operations["CallReasons_Get"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /**
@@ -46,6 +47,7 @@ export function createJbceClient(config: ServiceTitanConfig | ServiceTitanCore):
         path: "/tenant/{tenant}/call-reasons",
         result: "json",
         scopes: ["tn.jbce.callreasons:r"],
+        paging: "page",
       }),
     },
   };

@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,17 @@ import type { operations, paths } from "./types.js";
 
 /** `jpm.appointments`: 11 operations of Job Planning and Management (jpm-v2.json). */
 export interface AppointmentsApi {
+  /**
+   * Gets a list of appointments
+   *
+   * `GET /tenant/{tenant}/appointments` (operationId `Appointments_GetList`)
+   *
+   * OAuth scopes: `tn.jpm.appointments:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Appointments_GetList"]["parameters"]["query"]>],
+    operations["Appointments_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Adds a new appointment to an existing job
    *
@@ -56,17 +69,6 @@ export interface AppointmentsApi {
     args: { id: operations["Appointments_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["Appointments_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of appointments
-   *
-   * `GET /tenant/{tenant}/appointments` (operationId `Appointments_GetList`)
-   *
-   * OAuth scopes: `tn.jpm.appointments:r`
-   */
-  getList(
-    args?: NonNullable<operations["Appointments_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Appointments_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Puts the appointment on hold
    *
@@ -149,6 +151,96 @@ export interface AppointmentsApi {
 /** `jpm.budgetCodes`: 14 operations of Job Planning and Management (jpm-v2.json). */
 export interface BudgetCodesApi {
   /**
+   * BudgetCodes_ListCompanyBudgetCodes
+   *
+   * `GET /tenant/{tenant}/work-breakdown-structure/budget-codes` (operationId `BudgetCodes_ListCompanyBudgetCodes`)
+   *
+   * OAuth scopes: `tn.jpm.budgetcodes:r`
+   */
+  listCompanyBudgetCodes: PagedList<
+    [args?: NonNullable<operations["BudgetCodes_ListCompanyBudgetCodes"]["parameters"]["query"]>],
+    operations["BudgetCodes_ListCompanyBudgetCodes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * BudgetCodes_ListCompanySegmentItemChildren
+   *
+   * `GET /tenant/{tenant}/work-breakdown-structure/segments/{segmentId}/items/{segmentItemId}/children` (operationId `BudgetCodes_ListCompanySegmentItemChildren`)
+   *
+   * OAuth scopes: `tn.jpm.segments:r`
+   */
+  listCompanySegmentItemChildren: PagedList<
+    [
+      args: {
+        segmentId: operations["BudgetCodes_ListCompanySegmentItemChildren"]["parameters"]["path"]["segmentId"];
+        segmentItemId: operations["BudgetCodes_ListCompanySegmentItemChildren"]["parameters"]["path"]["segmentItemId"];
+      } & NonNullable<operations["BudgetCodes_ListCompanySegmentItemChildren"]["parameters"]["query"]>,
+    ],
+    operations["BudgetCodes_ListCompanySegmentItemChildren"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * BudgetCodes_ListCompanySegmentItems
+   *
+   * `GET /tenant/{tenant}/work-breakdown-structure/segments/{segmentId}/items` (operationId `BudgetCodes_ListCompanySegmentItems`)
+   *
+   * OAuth scopes: `tn.jpm.segments:r`
+   */
+  listCompanySegmentItems: PagedList<
+    [
+      args: {
+        segmentId: operations["BudgetCodes_ListCompanySegmentItems"]["parameters"]["path"]["segmentId"];
+      } & NonNullable<operations["BudgetCodes_ListCompanySegmentItems"]["parameters"]["query"]>,
+    ],
+    operations["BudgetCodes_ListCompanySegmentItems"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * BudgetCodes_ListProjectBudgetCodes
+   *
+   * `GET /tenant/{tenant}/work-breakdown-structure/projects/{projectId}/budget-codes` (operationId `BudgetCodes_ListProjectBudgetCodes`)
+   *
+   * OAuth scopes: `tn.jpm.budgetcodes:r`
+   */
+  listProjectBudgetCodes: PagedList<
+    [
+      args: {
+        projectId: operations["BudgetCodes_ListProjectBudgetCodes"]["parameters"]["path"]["projectId"];
+      } & NonNullable<operations["BudgetCodes_ListProjectBudgetCodes"]["parameters"]["query"]>,
+    ],
+    operations["BudgetCodes_ListProjectBudgetCodes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * BudgetCodes_ListProjectSegmentItemChildren
+   *
+   * `GET /tenant/{tenant}/work-breakdown-structure/projects/{projectId}/segments/{segmentId}/items/{segmentItemId}/children` (operationId `BudgetCodes_ListProjectSegmentItemChildren`)
+   *
+   * OAuth scopes: `tn.jpm.segments:r`
+   */
+  listProjectSegmentItemChildren: PagedList<
+    [
+      args: {
+        projectId: operations["BudgetCodes_ListProjectSegmentItemChildren"]["parameters"]["path"]["projectId"];
+        segmentId: operations["BudgetCodes_ListProjectSegmentItemChildren"]["parameters"]["path"]["segmentId"];
+        segmentItemId: operations["BudgetCodes_ListProjectSegmentItemChildren"]["parameters"]["path"]["segmentItemId"];
+      } & NonNullable<operations["BudgetCodes_ListProjectSegmentItemChildren"]["parameters"]["query"]>,
+    ],
+    operations["BudgetCodes_ListProjectSegmentItemChildren"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * BudgetCodes_ListProjectSegmentItems
+   *
+   * `GET /tenant/{tenant}/work-breakdown-structure/projects/{projectId}/segments/{segmentId}/items` (operationId `BudgetCodes_ListProjectSegmentItems`)
+   *
+   * OAuth scopes: `tn.jpm.segments:r`
+   */
+  listProjectSegmentItems: PagedList<
+    [
+      args: {
+        projectId: operations["BudgetCodes_ListProjectSegmentItems"]["parameters"]["path"]["projectId"];
+        segmentId: operations["BudgetCodes_ListProjectSegmentItems"]["parameters"]["path"]["segmentId"];
+      } & NonNullable<operations["BudgetCodes_ListProjectSegmentItems"]["parameters"]["query"]>,
+    ],
+    operations["BudgetCodes_ListProjectSegmentItems"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * BudgetCodes_CreateBudgetCode
    *
    * `POST /tenant/{tenant}/work-breakdown-structure/budget-codes` (operationId `BudgetCodes_CreateBudgetCode`)
@@ -197,44 +289,6 @@ export interface BudgetCodesApi {
     options?: RequestOptions,
   ): Promise<operations["BudgetCodes_CreateBudgetCodesPartialBatch"]["responses"][200]["content"]["application/json"]>;
   /**
-   * BudgetCodes_ListCompanyBudgetCodes
-   *
-   * `GET /tenant/{tenant}/work-breakdown-structure/budget-codes` (operationId `BudgetCodes_ListCompanyBudgetCodes`)
-   *
-   * OAuth scopes: `tn.jpm.budgetcodes:r`
-   */
-  listCompanyBudgetCodes(
-    args?: NonNullable<operations["BudgetCodes_ListCompanyBudgetCodes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["BudgetCodes_ListCompanyBudgetCodes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * BudgetCodes_ListCompanySegmentItemChildren
-   *
-   * `GET /tenant/{tenant}/work-breakdown-structure/segments/{segmentId}/items/{segmentItemId}/children` (operationId `BudgetCodes_ListCompanySegmentItemChildren`)
-   *
-   * OAuth scopes: `tn.jpm.segments:r`
-   */
-  listCompanySegmentItemChildren(
-    args: {
-      segmentId: operations["BudgetCodes_ListCompanySegmentItemChildren"]["parameters"]["path"]["segmentId"];
-      segmentItemId: operations["BudgetCodes_ListCompanySegmentItemChildren"]["parameters"]["path"]["segmentItemId"];
-    } & NonNullable<operations["BudgetCodes_ListCompanySegmentItemChildren"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["BudgetCodes_ListCompanySegmentItemChildren"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * BudgetCodes_ListCompanySegmentItems
-   *
-   * `GET /tenant/{tenant}/work-breakdown-structure/segments/{segmentId}/items` (operationId `BudgetCodes_ListCompanySegmentItems`)
-   *
-   * OAuth scopes: `tn.jpm.segments:r`
-   */
-  listCompanySegmentItems(
-    args: {
-      segmentId: operations["BudgetCodes_ListCompanySegmentItems"]["parameters"]["path"]["segmentId"];
-    } & NonNullable<operations["BudgetCodes_ListCompanySegmentItems"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["BudgetCodes_ListCompanySegmentItems"]["responses"][200]["content"]["application/json"]>;
-  /**
    * BudgetCodes_ListCompanySegments
    *
    * `GET /tenant/{tenant}/work-breakdown-structure/segments` (operationId `BudgetCodes_ListCompanySegments`)
@@ -245,48 +299,6 @@ export interface BudgetCodesApi {
     args?: NonNullable<operations["BudgetCodes_ListCompanySegments"]["parameters"]["query"]>,
     options?: RequestOptions,
   ): Promise<operations["BudgetCodes_ListCompanySegments"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * BudgetCodes_ListProjectBudgetCodes
-   *
-   * `GET /tenant/{tenant}/work-breakdown-structure/projects/{projectId}/budget-codes` (operationId `BudgetCodes_ListProjectBudgetCodes`)
-   *
-   * OAuth scopes: `tn.jpm.budgetcodes:r`
-   */
-  listProjectBudgetCodes(
-    args: {
-      projectId: operations["BudgetCodes_ListProjectBudgetCodes"]["parameters"]["path"]["projectId"];
-    } & NonNullable<operations["BudgetCodes_ListProjectBudgetCodes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["BudgetCodes_ListProjectBudgetCodes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * BudgetCodes_ListProjectSegmentItemChildren
-   *
-   * `GET /tenant/{tenant}/work-breakdown-structure/projects/{projectId}/segments/{segmentId}/items/{segmentItemId}/children` (operationId `BudgetCodes_ListProjectSegmentItemChildren`)
-   *
-   * OAuth scopes: `tn.jpm.segments:r`
-   */
-  listProjectSegmentItemChildren(
-    args: {
-      projectId: operations["BudgetCodes_ListProjectSegmentItemChildren"]["parameters"]["path"]["projectId"];
-      segmentId: operations["BudgetCodes_ListProjectSegmentItemChildren"]["parameters"]["path"]["segmentId"];
-      segmentItemId: operations["BudgetCodes_ListProjectSegmentItemChildren"]["parameters"]["path"]["segmentItemId"];
-    } & NonNullable<operations["BudgetCodes_ListProjectSegmentItemChildren"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["BudgetCodes_ListProjectSegmentItemChildren"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * BudgetCodes_ListProjectSegmentItems
-   *
-   * `GET /tenant/{tenant}/work-breakdown-structure/projects/{projectId}/segments/{segmentId}/items` (operationId `BudgetCodes_ListProjectSegmentItems`)
-   *
-   * OAuth scopes: `tn.jpm.segments:r`
-   */
-  listProjectSegmentItems(
-    args: {
-      projectId: operations["BudgetCodes_ListProjectSegmentItems"]["parameters"]["path"]["projectId"];
-      segmentId: operations["BudgetCodes_ListProjectSegmentItems"]["parameters"]["path"]["segmentId"];
-    } & NonNullable<operations["BudgetCodes_ListProjectSegmentItems"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["BudgetCodes_ListProjectSegmentItems"]["responses"][200]["content"]["application/json"]>;
   /**
    * BudgetCodes_ListProjectSegments
    *
@@ -335,10 +347,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.jpm.appointments:r`
    */
-  appointments(
-    args?: NonNullable<operations["Export_Appointments"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Appointments"]["responses"][200]["content"]["application/json"]>;
+  appointments: ExportFeed<
+    NonNullable<operations["Export_Appointments"]["parameters"]["query"]>,
+    operations["Export_Appointments"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for job canceled logs
    *
@@ -346,10 +358,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.jpm.jobcanceledlogs:r`
    */
-  jobCancelReasons(
-    args?: NonNullable<operations["Export_JobCancelReasons"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_JobCancelReasons"]["responses"][200]["content"]["application/json"]>;
+  jobCancelReasons: ExportFeed<
+    NonNullable<operations["Export_JobCancelReasons"]["parameters"]["query"]>,
+    operations["Export_JobCancelReasons"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for job status history.
    *
@@ -357,10 +369,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.jpm.jobhistory:r`
    */
-  jobHistory(
-    args?: NonNullable<operations["Export_JobHistory"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_JobHistory"]["responses"][200]["content"]["application/json"]>;
+  jobHistory: ExportFeed<
+    NonNullable<operations["Export_JobHistory"]["parameters"]["query"]>,
+    operations["Export_JobHistory"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for job notes
    *
@@ -368,10 +380,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.jpm.jobnotes:r`
    */
-  jobNotes(
-    args?: NonNullable<operations["Export_JobNotes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_JobNotes"]["responses"][200]["content"]["application/json"]>;
+  jobNotes: ExportFeed<
+    NonNullable<operations["Export_JobNotes"]["parameters"]["query"]>,
+    operations["Export_JobNotes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for jobs
    *
@@ -379,10 +391,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.jpm.jobs:r`
    */
-  jobs(
-    args?: NonNullable<operations["Export_Jobs"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Jobs"]["responses"][200]["content"]["application/json"]>;
+  jobs: ExportFeed<
+    NonNullable<operations["Export_Jobs"]["parameters"]["query"]>,
+    operations["Export_Jobs"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for project notes
    *
@@ -390,10 +402,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.jpm.projectnotes:r`
    */
-  projectNotes(
-    args?: NonNullable<operations["Export_ProjectNotes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_ProjectNotes"]["responses"][200]["content"]["application/json"]>;
+  projectNotes: ExportFeed<
+    NonNullable<operations["Export_ProjectNotes"]["parameters"]["query"]>,
+    operations["Export_ProjectNotes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for projects
    *
@@ -401,10 +413,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.jpm.projects:r`
    */
-  projects(
-    args?: NonNullable<operations["Export_Projects"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Projects"]["responses"][200]["content"]["application/json"]>;
+  projects: ExportFeed<
+    NonNullable<operations["Export_Projects"]["parameters"]["query"]>,
+    operations["Export_Projects"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `jpm.jobCancelReasons`: 1 operation of Job Planning and Management (jpm-v2.json). */
@@ -416,10 +428,10 @@ export interface JobCancelReasonsApi {
    *
    * OAuth scopes: `tn.jpm.jobcancelreasons:r`
    */
-  getList(
-    args?: NonNullable<operations["JobCancelReasons_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["JobCancelReasons_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["JobCancelReasons_GetList"]["parameters"]["query"]>],
+    operations["JobCancelReasons_GetList"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `jpm.jobEquipment`: 4 operations of Job Planning and Management (jpm-v2.json). */
@@ -489,14 +501,66 @@ export interface JobHoldReasonsApi {
    *
    * OAuth scopes: `tn.jpm.jobholdreasons:r`
    */
-  get(
-    args?: NonNullable<operations["JobHoldReasons_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["JobHoldReasons_Get"]["responses"][200]["content"]["application/json"]>;
+  get: PagedList<
+    [args?: NonNullable<operations["JobHoldReasons_Get"]["parameters"]["query"]>],
+    operations["JobHoldReasons_Get"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `jpm.jobs`: 14 operations of Job Planning and Management (jpm-v2.json). */
 export interface JobsApi {
+  /**
+   * Returns a list of custom field types available for projects
+   *
+   * `GET /tenant/{tenant}/jobs/custom-fields` (operationId `Jobs_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.jpm.jobs:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["Jobs_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["Jobs_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Get a list of cancelled logs for the specified job
+   *
+   * `GET /tenant/{tenant}/jobs/{id}/canceled-log` (operationId `Jobs_GetJobCanceledLogs`)
+   *
+   * OAuth scopes: `tn.jpm.jobs:r`
+   */
+  getJobCanceledLogs: PagedList<
+    [
+      args: { id: operations["Jobs_GetJobCanceledLogs"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Jobs_GetJobCanceledLogs"]["parameters"]["query"]
+      >,
+    ],
+    operations["Jobs_GetJobCanceledLogs"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of jobs
+   *
+   * `GET /tenant/{tenant}/jobs` (operationId `Jobs_GetList`)
+   *
+   * OAuth scopes: `tn.jpm.jobs:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Jobs_GetList"]["parameters"]["query"]>],
+    operations["Jobs_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of notes on the specified job
+   *
+   * `GET /tenant/{tenant}/jobs/{id}/notes` (operationId `Jobs_GetNotes`)
+   *
+   * OAuth scopes: `tn.jpm.jobs:r`
+   */
+  getNotes: PagedList<
+    [
+      args: { id: operations["Jobs_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Jobs_GetNotes"]["parameters"]["query"]
+      >,
+    ],
+    operations["Jobs_GetNotes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Cancels a job
    *
@@ -570,17 +634,6 @@ export interface JobsApi {
     options?: RequestOptions,
   ): Promise<operations["Jobs_GetCancelReasons"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Returns a list of custom field types available for projects
-   *
-   * `GET /tenant/{tenant}/jobs/custom-fields` (operationId `Jobs_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.jpm.jobs:r`
-   */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["Jobs_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Jobs_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Gets a list of history entries for the specified job
    *
    * `GET /tenant/{tenant}/jobs/{id}/history` (operationId `Jobs_GetHistory`)
@@ -602,43 +655,6 @@ export interface JobsApi {
     args: NonNullable<operations["Jobs_GetHoldReasons"]["parameters"]["query"]>,
     options?: RequestOptions,
   ): Promise<operations["Jobs_GetHoldReasons"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get a list of cancelled logs for the specified job
-   *
-   * `GET /tenant/{tenant}/jobs/{id}/canceled-log` (operationId `Jobs_GetJobCanceledLogs`)
-   *
-   * OAuth scopes: `tn.jpm.jobs:r`
-   */
-  getJobCanceledLogs(
-    args: { id: operations["Jobs_GetJobCanceledLogs"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Jobs_GetJobCanceledLogs"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Jobs_GetJobCanceledLogs"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of jobs
-   *
-   * `GET /tenant/{tenant}/jobs` (operationId `Jobs_GetList`)
-   *
-   * OAuth scopes: `tn.jpm.jobs:r`
-   */
-  getList(
-    args?: NonNullable<operations["Jobs_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Jobs_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of notes on the specified job
-   *
-   * `GET /tenant/{tenant}/jobs/{id}/notes` (operationId `Jobs_GetNotes`)
-   *
-   * OAuth scopes: `tn.jpm.jobs:r`
-   */
-  getNotes(
-    args: { id: operations["Jobs_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Jobs_GetNotes"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Jobs_GetNotes"]["responses"][200]["content"]["application/json"]>;
   /**
    * Removes cancellation from a job
    *
@@ -668,6 +684,17 @@ export interface JobsApi {
 /** `jpm.jobTypes`: 4 operations of Job Planning and Management (jpm-v2.json). */
 export interface JobTypesApi {
   /**
+   * Gets a list of job types
+   *
+   * `GET /tenant/{tenant}/job-types` (operationId `JobTypes_GetList`)
+   *
+   * OAuth scopes: `tn.jpm.jobtypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["JobTypes_GetList"]["parameters"]["query"]>],
+    operations["JobTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Creates a job type
    *
    * `POST /tenant/{tenant}/job-types` (operationId `JobTypes_Create`)
@@ -692,17 +719,6 @@ export interface JobTypesApi {
     options?: RequestOptions,
   ): Promise<operations["JobTypes_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of job types
-   *
-   * `GET /tenant/{tenant}/job-types` (operationId `JobTypes_GetList`)
-   *
-   * OAuth scopes: `tn.jpm.jobtypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["JobTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["JobTypes_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Update a job type
    *
    * `PATCH /tenant/{tenant}/job-types/{id}` (operationId `JobTypes_Update`)
@@ -719,6 +735,43 @@ export interface JobTypesApi {
 
 /** `jpm.projects`: 9 operations of Job Planning and Management (jpm-v2.json). */
 export interface ProjectsApi {
+  /**
+   * Returns a list of custom field types available for projects
+   *
+   * `GET /tenant/{tenant}/projects/custom-fields` (operationId `Projects_GetCustomFieldTypes`)
+   *
+   * OAuth scopes: `tn.jpm.projects:r`
+   */
+  getCustomFieldTypes: PagedList<
+    [args?: NonNullable<operations["Projects_GetCustomFieldTypes"]["parameters"]["query"]>],
+    operations["Projects_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of projects
+   *
+   * `GET /tenant/{tenant}/projects` (operationId `Projects_GetList`)
+   *
+   * OAuth scopes: `tn.jpm.projects:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Projects_GetList"]["parameters"]["query"]>],
+    operations["Projects_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of notes on the specified project
+   *
+   * `GET /tenant/{tenant}/projects/{id}/notes` (operationId `Projects_GetNotes`)
+   *
+   * OAuth scopes: `tn.jpm.projects:r`
+   */
+  getNotes: PagedList<
+    [
+      args: { id: operations["Projects_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Projects_GetNotes"]["parameters"]["query"]
+      >,
+    ],
+    operations["Projects_GetNotes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Attaches Job to the specified project
    *
@@ -782,41 +835,6 @@ export interface ProjectsApi {
     options?: RequestOptions,
   ): Promise<operations["Projects_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Returns a list of custom field types available for projects
-   *
-   * `GET /tenant/{tenant}/projects/custom-fields` (operationId `Projects_GetCustomFieldTypes`)
-   *
-   * OAuth scopes: `tn.jpm.projects:r`
-   */
-  getCustomFieldTypes(
-    args?: NonNullable<operations["Projects_GetCustomFieldTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Projects_GetCustomFieldTypes"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of projects
-   *
-   * `GET /tenant/{tenant}/projects` (operationId `Projects_GetList`)
-   *
-   * OAuth scopes: `tn.jpm.projects:r`
-   */
-  getList(
-    args?: NonNullable<operations["Projects_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Projects_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of notes on the specified project
-   *
-   * `GET /tenant/{tenant}/projects/{id}/notes` (operationId `Projects_GetNotes`)
-   *
-   * OAuth scopes: `tn.jpm.projects:r`
-   */
-  getNotes(
-    args: { id: operations["Projects_GetNotes"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Projects_GetNotes"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Projects_GetNotes"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Update a project
    *
    * `PATCH /tenant/{tenant}/projects/{id}` (operationId `Projects_Update`)
@@ -834,6 +852,17 @@ export interface ProjectsApi {
 /** `jpm.projectStatuses`: 2 operations of Job Planning and Management (jpm-v2.json). */
 export interface ProjectStatusesApi {
   /**
+   * Gets a list of project statuses
+   *
+   * `GET /tenant/{tenant}/project-statuses` (operationId `ProjectStatuses_GetList`)
+   *
+   * OAuth scopes: `tn.jpm.projectstatuses:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ProjectStatuses_GetList"]["parameters"]["query"]>],
+    operations["ProjectStatuses_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Gets a project status by ID
    *
    * `GET /tenant/{tenant}/project-statuses/{id}` (operationId `ProjectStatuses_Get`)
@@ -844,21 +873,21 @@ export interface ProjectStatusesApi {
     args: { id: operations["ProjectStatuses_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["ProjectStatuses_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of project statuses
-   *
-   * `GET /tenant/{tenant}/project-statuses` (operationId `ProjectStatuses_GetList`)
-   *
-   * OAuth scopes: `tn.jpm.projectstatuses:r`
-   */
-  getList(
-    args?: NonNullable<operations["ProjectStatuses_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ProjectStatuses_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `jpm.projectSubStatuses`: 2 operations of Job Planning and Management (jpm-v2.json). */
 export interface ProjectSubStatusesApi {
+  /**
+   * Gets a list of project sub statuses
+   *
+   * `GET /tenant/{tenant}/project-substatuses` (operationId `ProjectSubStatuses_GetList`)
+   *
+   * OAuth scopes: `tn.jpm.projectsubstatuses:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ProjectSubStatuses_GetList"]["parameters"]["query"]>],
+    operations["ProjectSubStatuses_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a project sub status by ID
    *
@@ -870,21 +899,21 @@ export interface ProjectSubStatusesApi {
     args: { id: operations["ProjectSubStatuses_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["ProjectSubStatuses_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of project sub statuses
-   *
-   * `GET /tenant/{tenant}/project-substatuses` (operationId `ProjectSubStatuses_GetList`)
-   *
-   * OAuth scopes: `tn.jpm.projectsubstatuses:r`
-   */
-  getList(
-    args?: NonNullable<operations["ProjectSubStatuses_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ProjectSubStatuses_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `jpm.projectTypes`: 2 operations of Job Planning and Management (jpm-v2.json). */
 export interface ProjectTypesApi {
+  /**
+   * Gets a list of project types
+   *
+   * `GET /tenant/{tenant}/project-types` (operationId `ProjectTypes_GetList`)
+   *
+   * OAuth scopes: `tn.jpm.projecttypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ProjectTypes_GetList"]["parameters"]["query"]>],
+    operations["ProjectTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a project type by ID
    *
@@ -896,17 +925,6 @@ export interface ProjectTypesApi {
     args: { id: operations["ProjectTypes_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["ProjectTypes_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of project types
-   *
-   * `GET /tenant/{tenant}/project-types` (operationId `ProjectTypes_GetList`)
-   *
-   * OAuth scopes: `tn.jpm.projecttypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["ProjectTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ProjectTypes_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /**
@@ -969,6 +987,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/appointments",
         result: "json",
         scopes: ["tn.jpm.appointments:r"],
+        paging: "page",
       }),
       hold: operation({
         id: "Appointments_Hold",
@@ -1048,6 +1067,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/work-breakdown-structure/budget-codes",
         result: "json",
         scopes: ["tn.jpm.budgetcodes:r"],
+        paging: "page",
       }),
       listCompanySegmentItemChildren: operation({
         id: "BudgetCodes_ListCompanySegmentItemChildren",
@@ -1055,6 +1075,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/work-breakdown-structure/segments/{segmentId}/items/{segmentItemId}/children",
         result: "json",
         scopes: ["tn.jpm.segments:r"],
+        paging: "page",
       }),
       listCompanySegmentItems: operation({
         id: "BudgetCodes_ListCompanySegmentItems",
@@ -1062,6 +1083,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/work-breakdown-structure/segments/{segmentId}/items",
         result: "json",
         scopes: ["tn.jpm.segments:r"],
+        paging: "page",
       }),
       listCompanySegments: operation({
         id: "BudgetCodes_ListCompanySegments",
@@ -1076,6 +1098,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/work-breakdown-structure/projects/{projectId}/budget-codes",
         result: "json",
         scopes: ["tn.jpm.budgetcodes:r"],
+        paging: "page",
       }),
       listProjectSegmentItemChildren: operation({
         id: "BudgetCodes_ListProjectSegmentItemChildren",
@@ -1083,6 +1106,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/work-breakdown-structure/projects/{projectId}/segments/{segmentId}/items/{segmentItemId}/children",
         result: "json",
         scopes: ["tn.jpm.segments:r"],
+        paging: "page",
       }),
       listProjectSegmentItems: operation({
         id: "BudgetCodes_ListProjectSegmentItems",
@@ -1090,6 +1114,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/work-breakdown-structure/projects/{projectId}/segments/{segmentId}/items",
         result: "json",
         scopes: ["tn.jpm.segments:r"],
+        paging: "page",
       }),
       listProjectSegments: operation({
         id: "BudgetCodes_ListProjectSegments",
@@ -1120,6 +1145,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/appointments",
         result: "json",
         scopes: ["tn.jpm.appointments:r"],
+        paging: "export",
       }),
       jobCancelReasons: operation({
         id: "Export_JobCancelReasons",
@@ -1127,6 +1153,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/job-canceled-logs",
         result: "json",
         scopes: ["tn.jpm.jobcanceledlogs:r"],
+        paging: "export",
       }),
       jobHistory: operation({
         id: "Export_JobHistory",
@@ -1134,6 +1161,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/job-history",
         result: "json",
         scopes: ["tn.jpm.jobhistory:r"],
+        paging: "export",
       }),
       jobNotes: operation({
         id: "Export_JobNotes",
@@ -1141,6 +1169,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/job-notes",
         result: "json",
         scopes: ["tn.jpm.jobnotes:r"],
+        paging: "export",
       }),
       jobs: operation({
         id: "Export_Jobs",
@@ -1148,6 +1177,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/jobs",
         result: "json",
         scopes: ["tn.jpm.jobs:r"],
+        paging: "export",
       }),
       projectNotes: operation({
         id: "Export_ProjectNotes",
@@ -1155,6 +1185,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/project-notes",
         result: "json",
         scopes: ["tn.jpm.projectnotes:r"],
+        paging: "export",
       }),
       projects: operation({
         id: "Export_Projects",
@@ -1162,6 +1193,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/export/projects",
         result: "json",
         scopes: ["tn.jpm.projects:r"],
+        paging: "export",
       }),
     },
     jobCancelReasons: {
@@ -1171,6 +1203,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/job-cancel-reasons",
         result: "json",
         scopes: ["tn.jpm.jobcancelreasons:r"],
+        paging: "page",
       }),
     },
     jobEquipment: {
@@ -1210,6 +1243,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/job-hold-reasons",
         result: "json",
         scopes: ["tn.jpm.jobholdreasons:r"],
+        paging: "page",
       }),
     },
     jobs: {
@@ -1261,6 +1295,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/jobs/custom-fields",
         result: "json",
         scopes: ["tn.jpm.jobs:r"],
+        paging: "page",
       }),
       getHistory: operation({
         id: "Jobs_GetHistory",
@@ -1282,6 +1317,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/jobs/{id}/canceled-log",
         result: "json",
         scopes: ["tn.jpm.jobs:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Jobs_GetList",
@@ -1289,6 +1325,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/jobs",
         result: "json",
         scopes: ["tn.jpm.jobs:r"],
+        paging: "page",
       }),
       getNotes: operation({
         id: "Jobs_GetNotes",
@@ -1296,6 +1333,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/jobs/{id}/notes",
         result: "json",
         scopes: ["tn.jpm.jobs:r"],
+        paging: "page",
       }),
       removeCancellation: operation({
         id: "Jobs_RemoveCancellation",
@@ -1333,6 +1371,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/job-types",
         result: "json",
         scopes: ["tn.jpm.jobtypes:r"],
+        paging: "page",
       }),
       update: operation({
         id: "JobTypes_Update",
@@ -1384,6 +1423,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/projects/custom-fields",
         result: "json",
         scopes: ["tn.jpm.projects:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Projects_GetList",
@@ -1391,6 +1431,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/projects",
         result: "json",
         scopes: ["tn.jpm.projects:r"],
+        paging: "page",
       }),
       getNotes: operation({
         id: "Projects_GetNotes",
@@ -1398,6 +1439,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/projects/{id}/notes",
         result: "json",
         scopes: ["tn.jpm.projects:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Projects_Update",
@@ -1421,6 +1463,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/project-statuses",
         result: "json",
         scopes: ["tn.jpm.projectstatuses:r"],
+        paging: "page",
       }),
     },
     projectSubStatuses: {
@@ -1437,6 +1480,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/project-substatuses",
         result: "json",
         scopes: ["tn.jpm.projectsubstatuses:r"],
+        paging: "page",
       }),
     },
     projectTypes: {
@@ -1453,6 +1497,7 @@ export function createJpmClient(config: ServiceTitanConfig | ServiceTitanCore): 
         path: "/tenant/{tenant}/project-types",
         result: "json",
         scopes: ["tn.jpm.projecttypes:r"],
+        paging: "page",
       }),
     },
   };

@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +13,17 @@ import type { operations, paths } from "./types.js";
 
 /** `marketing.campaignCategories`: 4 operations of Marketing (marketing-v2.json). */
 export interface CampaignCategoriesApi {
+  /**
+   * Gets a paginated list of campaign categories
+   *
+   * `GET /tenant/{tenant}/categories` (operationId `CampaignCategories_GetList`)
+   *
+   * OAuth scopes: `tn.mrk.categories:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["CampaignCategories_GetList"]["parameters"]["query"]>],
+    operations["CampaignCategories_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates new campaign category
    *
@@ -35,17 +47,6 @@ export interface CampaignCategoriesApi {
     options?: RequestOptions,
   ): Promise<operations["CampaignCategories_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a paginated list of campaign categories
-   *
-   * `GET /tenant/{tenant}/categories` (operationId `CampaignCategories_GetList`)
-   *
-   * OAuth scopes: `tn.mrk.categories:r`
-   */
-  getList(
-    args?: NonNullable<operations["CampaignCategories_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["CampaignCategories_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Updates specified campaign category in "patch" mode
    *
    * `PATCH /tenant/{tenant}/categories/{id}` (operationId `CampaignCategories_Update`)
@@ -62,6 +63,17 @@ export interface CampaignCategoriesApi {
 
 /** `marketing.campaignCosts`: 4 operations of Marketing (marketing-v2.json). */
 export interface CampaignCostsApi {
+  /**
+   * Gets a paginated list of campaign costs
+   *
+   * `GET /tenant/{tenant}/costs` (operationId `CampaignCosts_GetList`)
+   *
+   * OAuth scopes: `tn.mrk.costs:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["CampaignCosts_GetList"]["parameters"]["query"]>],
+    operations["CampaignCosts_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates new campaign cost
    *
@@ -84,17 +96,6 @@ export interface CampaignCostsApi {
     args: { id: operations["CampaignCosts_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["CampaignCosts_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a paginated list of campaign costs
-   *
-   * `GET /tenant/{tenant}/costs` (operationId `CampaignCosts_GetList`)
-   *
-   * OAuth scopes: `tn.mrk.costs:r`
-   */
-  getList(
-    args?: NonNullable<operations["CampaignCosts_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["CampaignCosts_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates specified campaign cost in "patch" mode
    *
@@ -128,6 +129,32 @@ export interface CampaignCostSummaryApi {
 /** `marketing.campaigns`: 5 operations of Marketing (marketing-v2.json). */
 export interface CampaignsApi {
   /**
+   * Gets a paginated list of campaign costs
+   *
+   * `GET /tenant/{tenant}/campaigns/{id}/costs` (operationId `Campaigns_GetCosts`)
+   *
+   * OAuth scopes: `tn.mrk.campaigns:r`
+   */
+  getCosts: PagedList<
+    [
+      args: { id: operations["Campaigns_GetCosts"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Campaigns_GetCosts"]["parameters"]["query"]
+      >,
+    ],
+    operations["Campaigns_GetCosts"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a paginated list of campaigns
+   *
+   * `GET /tenant/{tenant}/campaigns` (operationId `Campaigns_GetList`)
+   *
+   * OAuth scopes: `tn.mrk.campaigns:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Campaigns_GetList"]["parameters"]["query"]>],
+    operations["Campaigns_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Creates new campaign
    *
    * `POST /tenant/{tenant}/campaigns` (operationId `Campaigns_Create`)
@@ -149,30 +176,6 @@ export interface CampaignsApi {
     args: { id: operations["Campaigns_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["Campaigns_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a paginated list of campaign costs
-   *
-   * `GET /tenant/{tenant}/campaigns/{id}/costs` (operationId `Campaigns_GetCosts`)
-   *
-   * OAuth scopes: `tn.mrk.campaigns:r`
-   */
-  getCosts(
-    args: { id: operations["Campaigns_GetCosts"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Campaigns_GetCosts"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Campaigns_GetCosts"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a paginated list of campaigns
-   *
-   * `GET /tenant/{tenant}/campaigns` (operationId `Campaigns_GetList`)
-   *
-   * OAuth scopes: `tn.mrk.campaigns:r`
-   */
-  getList(
-    args?: NonNullable<operations["Campaigns_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Campaigns_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates specified campaign in "patch" mode
    *
@@ -242,6 +245,7 @@ export function createMarketingClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/categories",
         result: "json",
         scopes: ["tn.mrk.categories:r"],
+        paging: "page",
       }),
       update: operation({
         id: "CampaignCategories_Update",
@@ -272,6 +276,7 @@ export function createMarketingClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/costs",
         result: "json",
         scopes: ["tn.mrk.costs:r"],
+        paging: "page",
       }),
       update: operation({
         id: "CampaignCosts_Update",
@@ -311,6 +316,7 @@ export function createMarketingClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/campaigns/{id}/costs",
         result: "json",
         scopes: ["tn.mrk.campaigns:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Campaigns_GetList",
@@ -318,6 +324,7 @@ export function createMarketingClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/campaigns",
         result: "json",
         scopes: ["tn.mrk.campaigns:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Campaigns_Update",

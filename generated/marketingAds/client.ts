@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -19,10 +20,10 @@ export interface AttributedLeadsApi {
    *
    * OAuth scopes: `tn.mads.attributedleads:r`
    */
-  get(
-    args: NonNullable<operations["AttributedLeads_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["AttributedLeads_Get"]["responses"][200]["content"]["application/json"]>;
+  get: PagedList<
+    [args: NonNullable<operations["AttributedLeads_Get"]["parameters"]["query"]>],
+    operations["AttributedLeads_Get"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `marketingAds.capacityAwarenessWarning`: 1 operation of Marketing Ads (marketing-ads-v2.json). */
@@ -65,10 +66,10 @@ export interface PerformanceApi {
    *
    * OAuth scopes: `tn.mads.performance:r`
    */
-  get(
-    args: NonNullable<operations["Performance_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Performance_Get"]["responses"][200]["content"]["application/json"]>;
+  get: PagedList<
+    [args: NonNullable<operations["Performance_Get"]["parameters"]["query"]>],
+    operations["Performance_Get"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `marketingAds.scheduledJobAttributions`: 1 operation of Marketing Ads (marketing-ads-v2.json). */
@@ -149,6 +150,7 @@ export function createMarketingAdsClient(config: ServiceTitanConfig | ServiceTit
         path: "/tenant/{tenant}/attributed-leads",
         result: "json",
         scopes: ["tn.mads.attributedleads:r"],
+        paging: "page",
       }),
     },
     capacityAwarenessWarning: {
@@ -176,6 +178,7 @@ export function createMarketingAdsClient(config: ServiceTitanConfig | ServiceTit
         path: "/tenant/{tenant}/performance",
         result: "json",
         scopes: ["tn.mads.performance:r"],
+        paging: "page",
       }),
     },
     scheduledJobAttributions: {

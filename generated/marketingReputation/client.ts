@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -23,10 +24,10 @@ export interface MarketingReputationClient extends PathStyleClient<paths> {
    *
    * OAuth scopes: `tn.mrep.reviews:r`
    */
-  reviews(
-    args?: NonNullable<operations["reviews"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["reviews"]["responses"][200]["content"]["application/json"]>;
+  reviews: PagedList<
+    [args?: NonNullable<operations["reviews"]["parameters"]["query"]>],
+    operations["reviews"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** The Marketing Reputation client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */
@@ -42,6 +43,7 @@ export function createMarketingReputationClient(
       path: "/tenant/{tenant}/reviews",
       result: "json",
       scopes: ["tn.mrep.reviews:r"],
+      paging: "page",
     }),
   };
 }

@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,28 @@ import type { operations, paths } from "./types.js";
 
 /** `memberships.customerMemberships`: 6 operations of Memberships (memberships-v2.json). */
 export interface CustomerMembershipsApi {
+  /**
+   * Gets a list of custom field types that apply to customer memberships
+   *
+   * `GET /tenant/{tenant}/memberships/custom-fields` (operationId `CustomerMemberships_GetCustomFields`)
+   *
+   * OAuth scopes: `tn.mem.memberships:r`
+   */
+  getCustomFields: PagedList<
+    [args?: NonNullable<operations["CustomerMemberships_GetCustomFields"]["parameters"]["query"]>],
+    operations["CustomerMemberships_GetCustomFields"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a list of customer memberships
+   *
+   * `GET /tenant/{tenant}/memberships` (operationId `CustomerMemberships_GetList`)
+   *
+   * OAuth scopes: `tn.mem.memberships:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["CustomerMemberships_GetList"]["parameters"]["query"]>],
+    operations["CustomerMemberships_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates membership sale invoice
    *
@@ -34,28 +58,6 @@ export interface CustomerMembershipsApi {
     args: { id: operations["CustomerMemberships_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["CustomerMemberships_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of custom field types that apply to customer memberships
-   *
-   * `GET /tenant/{tenant}/memberships/custom-fields` (operationId `CustomerMemberships_GetCustomFields`)
-   *
-   * OAuth scopes: `tn.mem.memberships:r`
-   */
-  getCustomFields(
-    args?: NonNullable<operations["CustomerMemberships_GetCustomFields"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["CustomerMemberships_GetCustomFields"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of customer memberships
-   *
-   * `GET /tenant/{tenant}/memberships` (operationId `CustomerMemberships_GetList`)
-   *
-   * OAuth scopes: `tn.mem.memberships:r`
-   */
-  getList(
-    args?: NonNullable<operations["CustomerMemberships_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["CustomerMemberships_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Gets status changes for the given customer membership
    *
@@ -91,10 +93,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.mem.invoicetemplates:r`
    */
-  invoiceTemplates(
-    args?: NonNullable<operations["Export_InvoiceTemplates"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_InvoiceTemplates"]["responses"][200]["content"]["application/json"]>;
+  invoiceTemplates: ExportFeed<
+    NonNullable<operations["Export_InvoiceTemplates"]["parameters"]["query"]>,
+    operations["Export_InvoiceTemplates"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for recurring service events
    *
@@ -102,10 +104,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.mem.recurringserviceevents:r`
    */
-  locationRecurringServiceEvents(
-    args?: NonNullable<operations["Export_LocationRecurringServiceEvents"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_LocationRecurringServiceEvents"]["responses"][200]["content"]["application/json"]>;
+  locationRecurringServiceEvents: ExportFeed<
+    NonNullable<operations["Export_LocationRecurringServiceEvents"]["parameters"]["query"]>,
+    operations["Export_LocationRecurringServiceEvents"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for recurring services
    *
@@ -113,10 +115,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.mem.recurringservices:r`
    */
-  locationRecurringServices(
-    args?: NonNullable<operations["Export_LocationRecurringServices"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_LocationRecurringServices"]["responses"][200]["content"]["application/json"]>;
+  locationRecurringServices: ExportFeed<
+    NonNullable<operations["Export_LocationRecurringServices"]["parameters"]["query"]>,
+    operations["Export_LocationRecurringServices"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for customer memberships
    *
@@ -124,10 +126,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.mem.memberships:r`
    */
-  memberships(
-    args?: NonNullable<operations["Export_Memberships"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Memberships"]["responses"][200]["content"]["application/json"]>;
+  memberships: ExportFeed<
+    NonNullable<operations["Export_Memberships"]["parameters"]["query"]>,
+    operations["Export_Memberships"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for customer membership status changes
    *
@@ -135,10 +137,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.mem.memberships:r`
    */
-  membershipStatusChanges(
-    args?: NonNullable<operations["Export_MembershipStatusChanges"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_MembershipStatusChanges"]["responses"][200]["content"]["application/json"]>;
+  membershipStatusChanges: ExportFeed<
+    NonNullable<operations["Export_MembershipStatusChanges"]["parameters"]["query"]>,
+    operations["Export_MembershipStatusChanges"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for membership types
    *
@@ -146,10 +148,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.mem.membershiptypes:r`
    */
-  membershipTypes(
-    args?: NonNullable<operations["Export_MembershipTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_MembershipTypes"]["responses"][200]["content"]["application/json"]>;
+  membershipTypes: ExportFeed<
+    NonNullable<operations["Export_MembershipTypes"]["parameters"]["query"]>,
+    operations["Export_MembershipTypes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for recurring service types
    *
@@ -157,10 +159,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.mem.recurringservicetypes:r`
    */
-  recurringServiceTypes(
-    args?: NonNullable<operations["Export_RecurringServiceTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_RecurringServiceTypes"]["responses"][200]["content"]["application/json"]>;
+  recurringServiceTypes: ExportFeed<
+    NonNullable<operations["Export_RecurringServiceTypes"]["parameters"]["query"]>,
+    operations["Export_RecurringServiceTypes"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `memberships.invoiceTemplates`: 4 operations of Memberships (memberships-v2.json). */
@@ -226,10 +228,10 @@ export interface LocationRecurringServiceEventsApi {
    *
    * OAuth scopes: `tn.mem.recurringserviceevents:r`
    */
-  getList(
-    args?: NonNullable<operations["LocationRecurringServiceEvents_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["LocationRecurringServiceEvents_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["LocationRecurringServiceEvents_GetList"]["parameters"]["query"]>],
+    operations["LocationRecurringServiceEvents_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Marks the specified recurring service event as complete
    *
@@ -277,6 +279,17 @@ export interface LocationRecurringServiceEventsApi {
 /** `memberships.locationRecurringServices`: 3 operations of Memberships (memberships-v2.json). */
 export interface LocationRecurringServicesApi {
   /**
+   * Gets a list of recurring services
+   *
+   * `GET /tenant/{tenant}/recurring-services` (operationId `LocationRecurringServices_GetList`)
+   *
+   * OAuth scopes: `tn.mem.recurringservices:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["LocationRecurringServices_GetList"]["parameters"]["query"]>],
+    operations["LocationRecurringServices_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Gets recurring service specified by ID
    *
    * `GET /tenant/{tenant}/recurring-services/{id}` (operationId `LocationRecurringServices_Get`)
@@ -287,17 +300,6 @@ export interface LocationRecurringServicesApi {
     args: { id: operations["LocationRecurringServices_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["LocationRecurringServices_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of recurring services
-   *
-   * `GET /tenant/{tenant}/recurring-services` (operationId `LocationRecurringServices_GetList`)
-   *
-   * OAuth scopes: `tn.mem.recurringservices:r`
-   */
-  getList(
-    args?: NonNullable<operations["LocationRecurringServices_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["LocationRecurringServices_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates specified recurring service in "patch" mode
    *
@@ -315,6 +317,17 @@ export interface LocationRecurringServicesApi {
 
 /** `memberships.membershipTypes`: 5 operations of Memberships (memberships-v2.json). */
 export interface MembershipTypesApi {
+  /**
+   * Gets a list of membership types
+   *
+   * `GET /tenant/{tenant}/membership-types` (operationId `MembershipTypes_GetList`)
+   *
+   * OAuth scopes: `tn.mem.membershiptypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["MembershipTypes_GetList"]["parameters"]["query"]>],
+    operations["MembershipTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets membership type specified by ID
    *
@@ -351,17 +364,6 @@ export interface MembershipTypesApi {
     options?: RequestOptions,
   ): Promise<operations["MembershipTypes_GetDurationBillingList"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of membership types
-   *
-   * `GET /tenant/{tenant}/membership-types` (operationId `MembershipTypes_GetList`)
-   *
-   * OAuth scopes: `tn.mem.membershiptypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["MembershipTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["MembershipTypes_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Gets recurring services for the given membership type
    *
    * `GET /tenant/{tenant}/membership-types/{id}/recurring-service-items` (operationId `MembershipTypes_GetRecurringServiceItems`)
@@ -377,6 +379,17 @@ export interface MembershipTypesApi {
 /** `memberships.recurringServiceTypes`: 2 operations of Memberships (memberships-v2.json). */
 export interface RecurringServiceTypesApi {
   /**
+   * Gets a list of recurring service types
+   *
+   * `GET /tenant/{tenant}/recurring-service-types` (operationId `RecurringServiceTypes_GetList`)
+   *
+   * OAuth scopes: `tn.mem.recurringservicetypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["RecurringServiceTypes_GetList"]["parameters"]["query"]>],
+    operations["RecurringServiceTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Gets recurring service type specified by ID
    *
    * `GET /tenant/{tenant}/recurring-service-types/{id}` (operationId `RecurringServiceTypes_Get`)
@@ -387,17 +400,6 @@ export interface RecurringServiceTypesApi {
     args: { id: operations["RecurringServiceTypes_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["RecurringServiceTypes_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of recurring service types
-   *
-   * `GET /tenant/{tenant}/recurring-service-types` (operationId `RecurringServiceTypes_GetList`)
-   *
-   * OAuth scopes: `tn.mem.recurringservicetypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["RecurringServiceTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["RecurringServiceTypes_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /**
@@ -441,6 +443,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/memberships/custom-fields",
         result: "json",
         scopes: ["tn.mem.memberships:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "CustomerMemberships_GetList",
@@ -448,6 +451,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/memberships",
         result: "json",
         scopes: ["tn.mem.memberships:r"],
+        paging: "page",
       }),
       getStatusChanges: operation({
         id: "CustomerMemberships_GetStatusChanges",
@@ -471,6 +475,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/export/invoice-templates",
         result: "json",
         scopes: ["tn.mem.invoicetemplates:r"],
+        paging: "export",
       }),
       locationRecurringServiceEvents: operation({
         id: "Export_LocationRecurringServiceEvents",
@@ -478,6 +483,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/export/recurring-service-events",
         result: "json",
         scopes: ["tn.mem.recurringserviceevents:r"],
+        paging: "export",
       }),
       locationRecurringServices: operation({
         id: "Export_LocationRecurringServices",
@@ -485,6 +491,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/export/recurring-services",
         result: "json",
         scopes: ["tn.mem.recurringservices:r"],
+        paging: "export",
       }),
       memberships: operation({
         id: "Export_Memberships",
@@ -492,6 +499,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/export/memberships",
         result: "json",
         scopes: ["tn.mem.memberships:r"],
+        paging: "export",
       }),
       membershipStatusChanges: operation({
         id: "Export_MembershipStatusChanges",
@@ -499,6 +507,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/export/membership-status-changes",
         result: "json",
         scopes: ["tn.mem.memberships:r"],
+        paging: "export",
       }),
       membershipTypes: operation({
         id: "Export_MembershipTypes",
@@ -506,6 +515,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/export/membership-types",
         result: "json",
         scopes: ["tn.mem.membershiptypes:r"],
+        paging: "export",
       }),
       recurringServiceTypes: operation({
         id: "Export_RecurringServiceTypes",
@@ -513,6 +523,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/export/recurring-service-types",
         result: "json",
         scopes: ["tn.mem.recurringservicetypes:r"],
+        paging: "export",
       }),
     },
     invoiceTemplates: {
@@ -552,6 +563,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/recurring-service-events",
         result: "json",
         scopes: ["tn.mem.recurringserviceevents:r"],
+        paging: "page",
       }),
       markComplete: operation({
         id: "LocationRecurringServiceEvents_MarkComplete",
@@ -582,6 +594,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/recurring-services",
         result: "json",
         scopes: ["tn.mem.recurringservices:r"],
+        paging: "page",
       }),
       update: operation({
         id: "LocationRecurringServices_Update",
@@ -619,6 +632,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/membership-types",
         result: "json",
         scopes: ["tn.mem.membershiptypes:r"],
+        paging: "page",
       }),
       getRecurringServiceItems: operation({
         id: "MembershipTypes_GetRecurringServiceItems",
@@ -642,6 +656,7 @@ export function createMembershipsClient(config: ServiceTitanConfig | ServiceTita
         path: "/tenant/{tenant}/recurring-service-types",
         result: "json",
         scopes: ["tn.mem.recurringservicetypes:r"],
+        paging: "page",
       }),
     },
   };

@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,17 @@ import type { operations, paths } from "./types.js";
 
 /** `payroll.activityCodes`: 2 operations of Payroll (payroll-v2.json). */
 export interface ActivityCodesApi {
+  /**
+   * Gets a list of payroll activity codes
+   *
+   * `GET /tenant/{tenant}/activity-codes` (operationId `ActivityCodes_GetList`)
+   *
+   * OAuth scopes: `tn.prl.activitycodes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ActivityCodes_GetList"]["parameters"]["query"]>],
+    operations["ActivityCodes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets payroll activity code specified by ID
    *
@@ -23,17 +36,6 @@ export interface ActivityCodesApi {
     args: { id: operations["ActivityCodes_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["ActivityCodes_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of payroll activity codes
-   *
-   * `GET /tenant/{tenant}/activity-codes` (operationId `ActivityCodes_GetList`)
-   *
-   * OAuth scopes: `tn.prl.activitycodes:r`
-   */
-  getList(
-    args?: NonNullable<operations["ActivityCodes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ActivityCodes_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `payroll.export`: 7 operations of Payroll (payroll-v2.json). */
@@ -45,10 +47,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.prl.activitycodes:r`
    */
-  activityCodes(
-    args?: NonNullable<operations["Export_ActivityCodes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_ActivityCodes"]["responses"][200]["content"]["application/json"]>;
+  activityCodes: ExportFeed<
+    NonNullable<operations["Export_ActivityCodes"]["parameters"]["query"]>,
+    operations["Export_ActivityCodes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for gross pay items
    *
@@ -56,10 +58,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.prl.grosspayitems:r`
    */
-  grossPayItems(
-    args?: NonNullable<operations["Export_GrossPayItems"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_GrossPayItems"]["responses"][200]["content"]["application/json"]>;
+  grossPayItems: ExportFeed<
+    NonNullable<operations["Export_GrossPayItems"]["parameters"]["query"]>,
+    operations["Export_GrossPayItems"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for job splits
    *
@@ -67,10 +69,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.prl.jobs:r`
    */
-  jobSplits(
-    args?: NonNullable<operations["Export_JobSplits"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_JobSplits"]["responses"][200]["content"]["application/json"]>;
+  jobSplits: ExportFeed<
+    NonNullable<operations["Export_JobSplits"]["parameters"]["query"]>,
+    operations["Export_JobSplits"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for payroll adjustments
    *
@@ -78,10 +80,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.prl.payrolladjustments:r`
    */
-  payrollAdjustments(
-    args?: NonNullable<operations["Export_PayrollAdjustments"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_PayrollAdjustments"]["responses"][200]["content"]["application/json"]>;
+  payrollAdjustments: ExportFeed<
+    NonNullable<operations["Export_PayrollAdjustments"]["parameters"]["query"]>,
+    operations["Export_PayrollAdjustments"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for payroll settings
    *
@@ -89,10 +91,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.prl.payrollsettings:r`
    */
-  payrollSettings(
-    args?: NonNullable<operations["Export_PayrollSettings"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_PayrollSettings"]["responses"][200]["content"]["application/json"]>;
+  payrollSettings: ExportFeed<
+    NonNullable<operations["Export_PayrollSettings"]["parameters"]["query"]>,
+    operations["Export_PayrollSettings"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for timesheet codes
    *
@@ -100,10 +102,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.prl.timesheetcodes:r`
    */
-  timesheetCodes(
-    args?: NonNullable<operations["Export_TimesheetCodes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_TimesheetCodes"]["responses"][200]["content"]["application/json"]>;
+  timesheetCodes: ExportFeed<
+    NonNullable<operations["Export_TimesheetCodes"]["parameters"]["query"]>,
+    operations["Export_TimesheetCodes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for job timesheets
    *
@@ -111,14 +113,25 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.prl.jobs:r`
    */
-  timesheets(
-    args?: NonNullable<operations["Export_Timesheets"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Timesheets"]["responses"][200]["content"]["application/json"]>;
+  timesheets: ExportFeed<
+    NonNullable<operations["Export_Timesheets"]["parameters"]["query"]>,
+    operations["Export_Timesheets"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `payroll.grossPayItems`: 4 operations of Payroll (payroll-v2.json). */
 export interface GrossPayItemsApi {
+  /**
+   * Gets a list of gross pay items
+   *
+   * `GET /tenant/{tenant}/gross-pay-items` (operationId `GrossPayItems_GetList`)
+   *
+   * OAuth scopes: `tn.prl.grosspayitems:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["GrossPayItems_GetList"]["parameters"]["query"]>],
+    operations["GrossPayItems_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates new gross pay item
    *
@@ -141,17 +154,6 @@ export interface GrossPayItemsApi {
     args: { id: operations["GrossPayItems_Delete"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<undefined>;
-  /**
-   * Gets a list of gross pay items
-   *
-   * `GET /tenant/{tenant}/gross-pay-items` (operationId `GrossPayItems_GetList`)
-   *
-   * OAuth scopes: `tn.prl.grosspayitems:r`
-   */
-  getList(
-    args?: NonNullable<operations["GrossPayItems_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["GrossPayItems_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Update specified gross pay item
    *
@@ -176,12 +178,14 @@ export interface JobSplitsApi {
    *
    * OAuth scopes: `tn.prl.jobs:r`
    */
-  getList(
-    args: { job: operations["JobSplits_GetList"]["parameters"]["path"]["job"] } & NonNullable<
-      operations["JobSplits_GetList"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["JobSplits_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [
+      args: { job: operations["JobSplits_GetList"]["parameters"]["path"]["job"] } & NonNullable<
+        operations["JobSplits_GetList"]["parameters"]["query"]
+      >,
+    ],
+    operations["JobSplits_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a list of job splits by multiple jobs
    *
@@ -189,10 +193,10 @@ export interface JobSplitsApi {
    *
    * OAuth scopes: `tn.prl.jobs:r`
    */
-  getListByJobs(
-    args?: NonNullable<operations["JobSplits_GetListByJobs"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["JobSplits_GetListByJobs"]["responses"][200]["content"]["application/json"]>;
+  getListByJobs: PagedList<
+    [args?: NonNullable<operations["JobSplits_GetListByJobs"]["parameters"]["query"]>],
+    operations["JobSplits_GetListByJobs"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `payroll.locationLaborType`: 1 operation of Payroll (payroll-v2.json). */
@@ -204,14 +208,25 @@ export interface LocationLaborTypeApi {
    *
    * OAuth scopes: `tn.prl.locations:r`
    */
-  getListByLocations(
-    args?: NonNullable<operations["LocationLaborType_GetListByLocations"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["LocationLaborType_GetListByLocations"]["responses"][200]["content"]["application/json"]>;
+  getListByLocations: PagedList<
+    [args?: NonNullable<operations["LocationLaborType_GetListByLocations"]["parameters"]["query"]>],
+    operations["LocationLaborType_GetListByLocations"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `payroll.payrollAdjustments`: 3 operations of Payroll (payroll-v2.json). */
 export interface PayrollAdjustmentsApi {
+  /**
+   * Gets a list of payroll adjustments
+   *
+   * `GET /tenant/{tenant}/payroll-adjustments` (operationId `PayrollAdjustments_GetList`)
+   *
+   * OAuth scopes: `tn.prl.payrolladjustments:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["PayrollAdjustments_GetList"]["parameters"]["query"]>],
+    operations["PayrollAdjustments_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates new payroll adjustment
    *
@@ -236,17 +251,6 @@ export interface PayrollAdjustmentsApi {
     >,
     options?: RequestOptions,
   ): Promise<operations["PayrollAdjustments_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of payroll adjustments
-   *
-   * `GET /tenant/{tenant}/payroll-adjustments` (operationId `PayrollAdjustments_GetList`)
-   *
-   * OAuth scopes: `tn.prl.payrolladjustments:r`
-   */
-  getList(
-    args?: NonNullable<operations["PayrollAdjustments_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["PayrollAdjustments_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `payroll.payrolls`: 3 operations of Payroll (payroll-v2.json). */
@@ -258,12 +262,14 @@ export interface PayrollsApi {
    *
    * OAuth scopes: `tn.prl.employees:r`
    */
-  getEmployeePayrolls(
-    args: { employee: operations["Payrolls_GetEmployeePayrolls"]["parameters"]["path"]["employee"] } & NonNullable<
-      operations["Payrolls_GetEmployeePayrolls"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Payrolls_GetEmployeePayrolls"]["responses"][200]["content"]["application/json"]>;
+  getEmployeePayrolls: PagedList<
+    [
+      args: { employee: operations["Payrolls_GetEmployeePayrolls"]["parameters"]["path"]["employee"] } & NonNullable<
+        operations["Payrolls_GetEmployeePayrolls"]["parameters"]["query"]
+      >,
+    ],
+    operations["Payrolls_GetEmployeePayrolls"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a list of payrolls
    *
@@ -271,10 +277,10 @@ export interface PayrollsApi {
    *
    * OAuth scopes: `tn.prl.payrolls:r`
    */
-  getList(
-    args?: NonNullable<operations["Payrolls_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Payrolls_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["Payrolls_GetList"]["parameters"]["query"]>],
+    operations["Payrolls_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a list of technician payrolls
    *
@@ -282,16 +288,29 @@ export interface PayrollsApi {
    *
    * OAuth scopes: `tn.prl.technicians:r`
    */
-  getTechnicianPayrolls(
-    args: {
-      technician: operations["Payrolls_GetTechnicianPayrolls"]["parameters"]["path"]["technician"];
-    } & NonNullable<operations["Payrolls_GetTechnicianPayrolls"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Payrolls_GetTechnicianPayrolls"]["responses"][200]["content"]["application/json"]>;
+  getTechnicianPayrolls: PagedList<
+    [
+      args: {
+        technician: operations["Payrolls_GetTechnicianPayrolls"]["parameters"]["path"]["technician"];
+      } & NonNullable<operations["Payrolls_GetTechnicianPayrolls"]["parameters"]["query"]>,
+    ],
+    operations["Payrolls_GetTechnicianPayrolls"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `payroll.payrollSettings`: 5 operations of Payroll (payroll-v2.json). */
 export interface PayrollSettingsApi {
+  /**
+   * Gets the payroll settings list
+   *
+   * `GET /tenant/{tenant}/payroll-settings` (operationId `PayrollSettings_GetPayrollSettingsList`)
+   *
+   * OAuth scopes: `tn.prl.payrollsettings:r`
+   */
+  getPayrollSettingsList: PagedList<
+    [args?: NonNullable<operations["PayrollSettings_GetPayrollSettingsList"]["parameters"]["query"]>],
+    operations["PayrollSettings_GetPayrollSettingsList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets the employee payroll settings
    *
@@ -303,17 +322,6 @@ export interface PayrollSettingsApi {
     args: { employee: operations["PayrollSettings_GetEmployeePayrollSettings"]["parameters"]["path"]["employee"] },
     options?: RequestOptions,
   ): Promise<operations["PayrollSettings_GetEmployeePayrollSettings"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets the payroll settings list
-   *
-   * `GET /tenant/{tenant}/payroll-settings` (operationId `PayrollSettings_GetPayrollSettingsList`)
-   *
-   * OAuth scopes: `tn.prl.payrollsettings:r`
-   */
-  getPayrollSettingsList(
-    args?: NonNullable<operations["PayrollSettings_GetPayrollSettingsList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["PayrollSettings_GetPayrollSettingsList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Gets the technician payroll settings
    *
@@ -372,6 +380,17 @@ export interface PayrollSettingsApi {
 /** `payroll.timesheetCodes`: 2 operations of Payroll (payroll-v2.json). */
 export interface TimesheetCodesApi {
   /**
+   * Gets a list of timesheet codes
+   *
+   * `GET /tenant/{tenant}/timesheet-codes` (operationId `TimesheetCodes_GetList`)
+   *
+   * OAuth scopes: `tn.prl.timesheetcodes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["TimesheetCodes_GetList"]["parameters"]["query"]>],
+    operations["TimesheetCodes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Gets timesheet code specified by ID
    *
    * `GET /tenant/{tenant}/timesheet-codes/{id}` (operationId `TimesheetCodes_Get`)
@@ -382,17 +401,6 @@ export interface TimesheetCodesApi {
     args: { id: operations["TimesheetCodes_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["TimesheetCodes_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of timesheet codes
-   *
-   * `GET /tenant/{tenant}/timesheet-codes` (operationId `TimesheetCodes_GetList`)
-   *
-   * OAuth scopes: `tn.prl.timesheetcodes:r`
-   */
-  getList(
-    args?: NonNullable<operations["TimesheetCodes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["TimesheetCodes_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `payroll.timesheets`: 3 operations of Payroll (payroll-v2.json). */
@@ -404,12 +412,14 @@ export interface TimesheetsApi {
    *
    * OAuth scopes: `tn.prl.jobs:r`
    */
-  getJobTimesheets(
-    args: { job: operations["Timesheets_GetJobTimesheets"]["parameters"]["path"]["job"] } & NonNullable<
-      operations["Timesheets_GetJobTimesheets"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Timesheets_GetJobTimesheets"]["responses"][200]["content"]["application/json"]>;
+  getJobTimesheets: PagedList<
+    [
+      args: { job: operations["Timesheets_GetJobTimesheets"]["parameters"]["path"]["job"] } & NonNullable<
+        operations["Timesheets_GetJobTimesheets"]["parameters"]["query"]
+      >,
+    ],
+    operations["Timesheets_GetJobTimesheets"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a list of job timesheets by multiple jobs
    *
@@ -417,10 +427,10 @@ export interface TimesheetsApi {
    *
    * OAuth scopes: `tn.prl.jobs:r`
    */
-  getJobTimesheetsByJobs(
-    args?: NonNullable<operations["Timesheets_GetJobTimesheetsByJobs"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Timesheets_GetJobTimesheetsByJobs"]["responses"][200]["content"]["application/json"]>;
+  getJobTimesheetsByJobs: PagedList<
+    [args?: NonNullable<operations["Timesheets_GetJobTimesheetsByJobs"]["parameters"]["query"]>],
+    operations["Timesheets_GetJobTimesheetsByJobs"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a list of non job timesheets for employee
    *
@@ -428,10 +438,10 @@ export interface TimesheetsApi {
    *
    * OAuth scopes: `tn.prl.nonjobtimesheets:r`
    */
-  getNonJobTimesheets(
-    args?: NonNullable<operations["Timesheets_GetNonJobTimesheets"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Timesheets_GetNonJobTimesheets"]["responses"][200]["content"]["application/json"]>;
+  getNonJobTimesheets: PagedList<
+    [args?: NonNullable<operations["Timesheets_GetNonJobTimesheets"]["parameters"]["query"]>],
+    operations["Timesheets_GetNonJobTimesheets"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /**
@@ -471,6 +481,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/activity-codes",
         result: "json",
         scopes: ["tn.prl.activitycodes:r"],
+        paging: "page",
       }),
     },
     export: {
@@ -480,6 +491,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/export/activity-codes",
         result: "json",
         scopes: ["tn.prl.activitycodes:r"],
+        paging: "export",
       }),
       grossPayItems: operation({
         id: "Export_GrossPayItems",
@@ -487,6 +499,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/export/gross-pay-items",
         result: "json",
         scopes: ["tn.prl.grosspayitems:r"],
+        paging: "export",
       }),
       jobSplits: operation({
         id: "Export_JobSplits",
@@ -494,6 +507,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/export/jobs/splits",
         result: "json",
         scopes: ["tn.prl.jobs:r"],
+        paging: "export",
       }),
       payrollAdjustments: operation({
         id: "Export_PayrollAdjustments",
@@ -501,6 +515,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/export/payroll-adjustments",
         result: "json",
         scopes: ["tn.prl.payrolladjustments:r"],
+        paging: "export",
       }),
       payrollSettings: operation({
         id: "Export_PayrollSettings",
@@ -508,6 +523,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/export/payroll-settings",
         result: "json",
         scopes: ["tn.prl.payrollsettings:r"],
+        paging: "export",
       }),
       timesheetCodes: operation({
         id: "Export_TimesheetCodes",
@@ -515,6 +531,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/export/timesheet-codes",
         result: "json",
         scopes: ["tn.prl.timesheetcodes:r"],
+        paging: "export",
       }),
       timesheets: operation({
         id: "Export_Timesheets",
@@ -522,6 +539,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/export/jobs/timesheets",
         result: "json",
         scopes: ["tn.prl.jobs:r"],
+        paging: "export",
       }),
     },
     grossPayItems: {
@@ -545,6 +563,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/gross-pay-items",
         result: "json",
         scopes: ["tn.prl.grosspayitems:r"],
+        paging: "page",
       }),
       update: operation({
         id: "GrossPayItems_Update",
@@ -561,6 +580,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/jobs/{job}/splits",
         result: "json",
         scopes: ["tn.prl.jobs:r"],
+        paging: "page",
       }),
       getListByJobs: operation({
         id: "JobSplits_GetListByJobs",
@@ -568,6 +588,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/jobs/splits",
         result: "json",
         scopes: ["tn.prl.jobs:r"],
+        paging: "page",
       }),
     },
     locationLaborType: {
@@ -577,6 +598,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/locations/rates",
         result: "json",
         scopes: ["tn.prl.locations:r"],
+        paging: "page",
       }),
     },
     payrollAdjustments: {
@@ -600,6 +622,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/payroll-adjustments",
         result: "json",
         scopes: ["tn.prl.payrolladjustments:r"],
+        paging: "page",
       }),
     },
     payrolls: {
@@ -609,6 +632,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/employees/{employee}/payrolls",
         result: "json",
         scopes: ["tn.prl.employees:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Payrolls_GetList",
@@ -616,6 +640,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/payrolls",
         result: "json",
         scopes: ["tn.prl.payrolls:r"],
+        paging: "page",
       }),
       getTechnicianPayrolls: operation({
         id: "Payrolls_GetTechnicianPayrolls",
@@ -623,6 +648,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/technicians/{technician}/payrolls",
         result: "json",
         scopes: ["tn.prl.technicians:r"],
+        paging: "page",
       }),
     },
     payrollSettings: {
@@ -639,6 +665,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/payroll-settings",
         result: "json",
         scopes: ["tn.prl.payrollsettings:r"],
+        paging: "page",
       }),
       getTechnicianPayrollSettings: operation({
         id: "PayrollSettings_GetTechnicianPayrollSettings",
@@ -676,6 +703,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/timesheet-codes",
         result: "json",
         scopes: ["tn.prl.timesheetcodes:r"],
+        paging: "page",
       }),
     },
     timesheets: {
@@ -685,6 +713,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/jobs/{job}/timesheets",
         result: "json",
         scopes: ["tn.prl.jobs:r"],
+        paging: "page",
       }),
       getJobTimesheetsByJobs: operation({
         id: "Timesheets_GetJobTimesheetsByJobs",
@@ -692,6 +721,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/jobs/timesheets",
         result: "json",
         scopes: ["tn.prl.jobs:r"],
+        paging: "page",
       }),
       getNonJobTimesheets: operation({
         id: "Timesheets_GetNonJobTimesheets",
@@ -699,6 +729,7 @@ export function createPayrollClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/tenant/{tenant}/non-job-timesheets",
         result: "json",
         scopes: ["tn.prl.nonjobtimesheets:r"],
+        paging: "page",
       }),
     },
   };

@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,17 @@ import type { operations, paths } from "./types.js";
 
 /** `pricebook.categories`: 5 operations of Pricebook (pricebook-v2.json). */
 export interface CategoriesApi {
+  /**
+   * GET the categories in your pricebook
+   *
+   * `GET /tenant/{tenant}/categories` (operationId `Categories_GetList`)
+   *
+   * OAuth scopes: `tn.pb.categories:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Categories_GetList"]["parameters"]["query"]>],
+    operations["Categories_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Post to add a new category to your pricebook
    *
@@ -46,17 +59,6 @@ export interface CategoriesApi {
     options?: RequestOptions,
   ): Promise<operations["Categories_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * GET the categories in your pricebook
-   *
-   * `GET /tenant/{tenant}/categories` (operationId `Categories_GetList`)
-   *
-   * OAuth scopes: `tn.pb.categories:r`
-   */
-  getList(
-    args?: NonNullable<operations["Categories_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Categories_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Edits an existing category in your pricebook
    *
    * `PATCH /tenant/{tenant}/categories/{id}` (operationId `Categories_Update`)
@@ -80,10 +82,10 @@ export interface ClientSpecificPricingApi {
    *
    * OAuth scopes: `tn.pb.csp:r`
    */
-  getAllRateSheets(
-    args?: NonNullable<operations["ClientSpecificPricing_GetAllRateSheets"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ClientSpecificPricing_GetAllRateSheets"]["responses"][200]["content"]["application/json"]>;
+  getAllRateSheets: PagedList<
+    [args?: NonNullable<operations["ClientSpecificPricing_GetAllRateSheets"]["parameters"]["query"]>],
+    operations["ClientSpecificPricing_GetAllRateSheets"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * ClientSpecificPricing_UpdateRateSheet
    *
@@ -103,6 +105,17 @@ export interface ClientSpecificPricingApi {
 
 /** `pricebook.discountAndFees`: 5 operations of Pricebook (pricebook-v2.json). */
 export interface DiscountAndFeesApi {
+  /**
+   * Get data on all of the discounts or fees in the pricebook. Supports optional search filtering.
+   *
+   * `GET /tenant/{tenant}/discounts-and-fees` (operationId `DiscountAndFees_GetList`)
+   *
+   * OAuth scopes: `tn.pb.discountsandfees:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["DiscountAndFees_GetList"]["parameters"]["query"]>],
+    operations["DiscountAndFees_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Post to add a new discount or fee to your pricebook
    *
@@ -139,17 +152,6 @@ export interface DiscountAndFeesApi {
     options?: RequestOptions,
   ): Promise<operations["DiscountAndFees_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Get data on all of the discounts or fees in the pricebook. Supports optional search filtering.
-   *
-   * `GET /tenant/{tenant}/discounts-and-fees` (operationId `DiscountAndFees_GetList`)
-   *
-   * OAuth scopes: `tn.pb.discountsandfees:r`
-   */
-  getList(
-    args?: NonNullable<operations["DiscountAndFees_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["DiscountAndFees_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Edit an existing item in your pricebook
    *
    * `PATCH /tenant/{tenant}/discounts-and-fees/{id}` (operationId `DiscountAndFees_Update`)
@@ -166,6 +168,17 @@ export interface DiscountAndFeesApi {
 
 /** `pricebook.equipment`: 5 operations of Pricebook (pricebook-v2.json). */
 export interface EquipmentApi {
+  /**
+   * Get data on all the equipment in the pricebook. Supports optional search filtering.
+   *
+   * `GET /tenant/{tenant}/equipment` (operationId `Equipment_GetList`)
+   *
+   * OAuth scopes: `tn.pb.equipment:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Equipment_GetList"]["parameters"]["query"]>],
+    operations["Equipment_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Post to add new equipment to your pricebook
    *
@@ -202,17 +215,6 @@ export interface EquipmentApi {
     options?: RequestOptions,
   ): Promise<operations["Equipment_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Get data on all the equipment in the pricebook. Supports optional search filtering.
-   *
-   * `GET /tenant/{tenant}/equipment` (operationId `Equipment_GetList`)
-   *
-   * OAuth scopes: `tn.pb.equipment:r`
-   */
-  getList(
-    args?: NonNullable<operations["Equipment_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Equipment_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Edit an existing item in your pricebook
    *
    * `PATCH /tenant/{tenant}/equipment/{id}` (operationId `Equipment_Update`)
@@ -236,10 +238,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.pb.categories:r`
    */
-  categories(
-    args?: NonNullable<operations["Export_Categories"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Categories"]["responses"][200]["content"]["application/json"]>;
+  categories: ExportFeed<
+    NonNullable<operations["Export_Categories"]["parameters"]["query"]>,
+    operations["Export_Categories"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for equipment
    *
@@ -247,10 +249,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.pb.equipment:r`
    */
-  equipment(
-    args?: NonNullable<operations["Export_Equipment"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Equipment"]["responses"][200]["content"]["application/json"]>;
+  equipment: ExportFeed<
+    NonNullable<operations["Export_Equipment"]["parameters"]["query"]>,
+    operations["Export_Equipment"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for materials
    *
@@ -258,10 +260,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.pb.materials:r`
    */
-  materials(
-    args?: NonNullable<operations["Export_Materials"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Materials"]["responses"][200]["content"]["application/json"]>;
+  materials: ExportFeed<
+    NonNullable<operations["Export_Materials"]["parameters"]["query"]>,
+    operations["Export_Materials"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for services
    *
@@ -269,10 +271,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.pb.services:r`
    */
-  services(
-    args?: NonNullable<operations["Export_Services"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Services"]["responses"][200]["content"]["application/json"]>;
+  services: ExportFeed<
+    NonNullable<operations["Export_Services"]["parameters"]["query"]>,
+    operations["Export_Services"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `pricebook.images`: 2 operations of Pricebook (pricebook-v2.json). */
@@ -305,6 +307,17 @@ export interface ImagesApi {
 
 /** `pricebook.materials`: 6 operations of Pricebook (pricebook-v2.json). */
 export interface MaterialsApi {
+  /**
+   * Get details on materials in the pricebook. Supports optional search filtering.
+   *
+   * `GET /tenant/{tenant}/materials` (operationId `Materials_GetList`)
+   *
+   * OAuth scopes: `tn.pb.materials:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Materials_GetList"]["parameters"]["query"]>],
+    operations["Materials_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Add a new Materials to your pricebook
    *
@@ -351,17 +364,6 @@ export interface MaterialsApi {
     options?: RequestOptions,
   ): Promise<operations["Materials_GetCostTypes"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Get details on materials in the pricebook. Supports optional search filtering.
-   *
-   * `GET /tenant/{tenant}/materials` (operationId `Materials_GetList`)
-   *
-   * OAuth scopes: `tn.pb.materials:r`
-   */
-  getList(
-    args?: NonNullable<operations["Materials_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Materials_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Edit an existing item in your pricebook
    *
    * `PATCH /tenant/{tenant}/materials/{id}` (operationId `Materials_Update`)
@@ -378,6 +380,17 @@ export interface MaterialsApi {
 
 /** `pricebook.materialsMarkup`: 4 operations of Pricebook (pricebook-v2.json). */
 export interface MaterialsMarkupApi {
+  /**
+   * Get materials markup collection
+   *
+   * `GET /tenant/{tenant}/materialsmarkup` (operationId `MaterialsMarkup_GetList`)
+   *
+   * OAuth scopes: `tn.pb.materials:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["MaterialsMarkup_GetList"]["parameters"]["query"]>],
+    operations["MaterialsMarkup_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Create materials markup item
    *
@@ -400,17 +413,6 @@ export interface MaterialsMarkupApi {
     args: { id: operations["MaterialsMarkup_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["MaterialsMarkup_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get materials markup collection
-   *
-   * `GET /tenant/{tenant}/materialsmarkup` (operationId `MaterialsMarkup_GetList`)
-   *
-   * OAuth scopes: `tn.pb.materials:r`
-   */
-  getList(
-    args?: NonNullable<operations["MaterialsMarkup_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["MaterialsMarkup_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Update materials markup item
    *
@@ -455,6 +457,17 @@ export interface PricebookBulkApi {
 /** `pricebook.services`: 5 operations of Pricebook (pricebook-v2.json). */
 export interface ServicesApi {
   /**
+   * Get data on all of the services in the pricebook. Supports optional search filtering.
+   *
+   * `GET /tenant/{tenant}/services` (operationId `Services_GetList`)
+   *
+   * OAuth scopes: `tn.pb.services:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Services_GetList"]["parameters"]["query"]>],
+    operations["Services_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Post to add a new service to your pricebook
    *
    * `POST /tenant/{tenant}/services` (operationId `Services_Create`)
@@ -489,17 +502,6 @@ export interface ServicesApi {
     >,
     options?: RequestOptions,
   ): Promise<operations["Services_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get data on all of the services in the pricebook. Supports optional search filtering.
-   *
-   * `GET /tenant/{tenant}/services` (operationId `Services_GetList`)
-   *
-   * OAuth scopes: `tn.pb.services:r`
-   */
-  getList(
-    args?: NonNullable<operations["Services_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Services_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Edit an existing item in your pricebook
    *
@@ -566,6 +568,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/categories",
         result: "json",
         scopes: ["tn.pb.categories:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Categories_Update",
@@ -582,6 +585,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/clientspecificpricing",
         result: "json",
         scopes: ["tn.pb.csp:r"],
+        paging: "page",
       }),
       updateRateSheet: operation({
         id: "ClientSpecificPricing_UpdateRateSheet",
@@ -619,6 +623,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/discounts-and-fees",
         result: "json",
         scopes: ["tn.pb.discountsandfees:r"],
+        paging: "page",
       }),
       update: operation({
         id: "DiscountAndFees_Update",
@@ -656,6 +661,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/equipment",
         result: "json",
         scopes: ["tn.pb.equipment:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Equipment_Update",
@@ -672,6 +678,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/categories",
         result: "json",
         scopes: ["tn.pb.categories:r"],
+        paging: "export",
       }),
       equipment: operation({
         id: "Export_Equipment",
@@ -679,6 +686,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/equipment",
         result: "json",
         scopes: ["tn.pb.equipment:r"],
+        paging: "export",
       }),
       materials: operation({
         id: "Export_Materials",
@@ -686,6 +694,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/materials",
         result: "json",
         scopes: ["tn.pb.materials:r"],
+        paging: "export",
       }),
       services: operation({
         id: "Export_Services",
@@ -693,6 +702,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/services",
         result: "json",
         scopes: ["tn.pb.services:r"],
+        paging: "export",
       }),
     },
     images: {
@@ -747,6 +757,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/materials",
         result: "json",
         scopes: ["tn.pb.materials:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Materials_Update",
@@ -777,6 +788,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/materialsmarkup",
         result: "json",
         scopes: ["tn.pb.materials:r"],
+        paging: "page",
       }),
       update: operation({
         id: "MaterialsMarkup_Update",
@@ -830,6 +842,7 @@ export function createPricebookClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/services",
         result: "json",
         scopes: ["tn.pb.services:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Services_Update",

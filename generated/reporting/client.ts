@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -19,12 +20,14 @@ export interface DynamicValueSetsApi {
    *
    * OAuth scopes: `tn.rpr.dynamicvaluesets:r`
    */
-  getDynamicSet(
-    args: {
-      dynamicSetId: operations["DynamicValueSets_GetDynamicSet"]["parameters"]["path"]["dynamicSetId"];
-    } & NonNullable<operations["DynamicValueSets_GetDynamicSet"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["DynamicValueSets_GetDynamicSet"]["responses"][200]["content"]["application/json"]>;
+  getDynamicSet: PagedList<
+    [
+      args: {
+        dynamicSetId: operations["DynamicValueSets_GetDynamicSet"]["parameters"]["path"]["dynamicSetId"];
+      } & NonNullable<operations["DynamicValueSets_GetDynamicSet"]["parameters"]["query"]>,
+    ],
+    operations["DynamicValueSets_GetDynamicSet"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `reporting.reportCategories`: 1 operation of Reporting (reporting-v2.json). */
@@ -36,14 +39,49 @@ export interface ReportCategoriesApi {
    *
    * OAuth scopes: `tn.rpr.reportcategories:r`
    */
-  getCategories(
-    args?: NonNullable<operations["ReportCategories_GetCategories"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ReportCategories_GetCategories"]["responses"][200]["content"]["application/json"]>;
+  getCategories: PagedList<
+    [args?: NonNullable<operations["ReportCategories_GetCategories"]["parameters"]["query"]>],
+    operations["ReportCategories_GetCategories"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `reporting.reportCategoryReports`: 3 operations of Reporting (reporting-v2.json). */
 export interface ReportCategoryReportsApi {
+  /**
+   * Get report data. The result is based on current report description which isn't constant in general.
+   * Beware that report columns may be changed. Result field names are listed alongside the data in the response
+   * to validate that all the requested columns are there.
+   *
+   * `POST /tenant/{tenant}/report-category/{report_category}/reports/{reportId}/data` (operationId `ReportCategoryReports_GetData`)
+   *
+   * OAuth scopes: `tn.rpr.reports:r`
+   */
+  getData: PagedList<
+    [
+      args: {
+        report_category: operations["ReportCategoryReports_GetData"]["parameters"]["path"]["report_category"];
+        reportId: operations["ReportCategoryReports_GetData"]["parameters"]["path"]["reportId"];
+      } & NonNullable<operations["ReportCategoryReports_GetData"]["parameters"]["query"]> & {
+          body: NonNullable<operations["ReportCategoryReports_GetData"]["requestBody"]>["content"]["application/json"];
+        },
+    ],
+    operations["ReportCategoryReports_GetData"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * List reports within given category
+   *
+   * `GET /tenant/{tenant}/report-category/{report_category}/reports` (operationId `ReportCategoryReports_GetReports`)
+   *
+   * OAuth scopes: `tn.rpr.reports:r`
+   */
+  getReports: PagedList<
+    [
+      args: {
+        report_category: operations["ReportCategoryReports_GetReports"]["parameters"]["path"]["report_category"];
+      } & NonNullable<operations["ReportCategoryReports_GetReports"]["parameters"]["query"]>,
+    ],
+    operations["ReportCategoryReports_GetReports"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Get report description including input parameters and output fields etc.
    * Take a note that the report description isn't fixed and may be changed by the report owner.
@@ -59,37 +97,6 @@ export interface ReportCategoryReportsApi {
     },
     options?: RequestOptions,
   ): Promise<operations["ReportCategoryReports_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get report data. The result is based on current report description which isn't constant in general.
-   * Beware that report columns may be changed. Result field names are listed alongside the data in the response
-   * to validate that all the requested columns are there.
-   *
-   * `POST /tenant/{tenant}/report-category/{report_category}/reports/{reportId}/data` (operationId `ReportCategoryReports_GetData`)
-   *
-   * OAuth scopes: `tn.rpr.reports:r`
-   */
-  getData(
-    args: {
-      report_category: operations["ReportCategoryReports_GetData"]["parameters"]["path"]["report_category"];
-      reportId: operations["ReportCategoryReports_GetData"]["parameters"]["path"]["reportId"];
-    } & NonNullable<operations["ReportCategoryReports_GetData"]["parameters"]["query"]> & {
-        body: NonNullable<operations["ReportCategoryReports_GetData"]["requestBody"]>["content"]["application/json"];
-      },
-    options?: RequestOptions,
-  ): Promise<operations["ReportCategoryReports_GetData"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * List reports within given category
-   *
-   * `GET /tenant/{tenant}/report-category/{report_category}/reports` (operationId `ReportCategoryReports_GetReports`)
-   *
-   * OAuth scopes: `tn.rpr.reports:r`
-   */
-  getReports(
-    args: {
-      report_category: operations["ReportCategoryReports_GetReports"]["parameters"]["path"]["report_category"];
-    } & NonNullable<operations["ReportCategoryReports_GetReports"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ReportCategoryReports_GetReports"]["responses"][200]["content"]["application/json"]>;
 }
 
 /**
@@ -115,6 +122,7 @@ export function createReportingClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/dynamic-value-sets/{dynamicSetId}",
         result: "json",
         scopes: ["tn.rpr.dynamicvaluesets:r"],
+        paging: "page",
       }),
     },
     reportCategories: {
@@ -124,6 +132,7 @@ export function createReportingClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/report-categories",
         result: "json",
         scopes: ["tn.rpr.reportcategories:r"],
+        paging: "page",
       }),
     },
     reportCategoryReports: {
@@ -140,6 +149,7 @@ export function createReportingClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/report-category/{report_category}/reports/{reportId}/data",
         result: "json",
         scopes: ["tn.rpr.reports:r"],
+        paging: "page",
       }),
       getReports: operation({
         id: "ReportCategoryReports_GetReports",
@@ -147,6 +157,7 @@ export function createReportingClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/report-category/{report_category}/reports",
         result: "json",
         scopes: ["tn.rpr.reports:r"],
+        paging: "page",
       }),
     },
   };

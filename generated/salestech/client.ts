@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,28 @@ import type { operations, paths } from "./types.js";
 
 /** `salestech.estimates`: 10 operations of Sales & Estimates (salestech-v2.json). */
 export interface EstimatesApi {
+  /**
+   * Estimates_GetItems
+   *
+   * `GET /tenant/{tenant}/estimates/items` (operationId `Estimates_GetItems`)
+   *
+   * OAuth scopes: `tn.sal.estimates:r`
+   */
+  getItems: PagedList<
+    [args?: NonNullable<operations["Estimates_GetItems"]["parameters"]["query"]>],
+    operations["Estimates_GetItems"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Estimates_GetList
+   *
+   * `GET /tenant/{tenant}/estimates` (operationId `Estimates_GetList`)
+   *
+   * OAuth scopes: `tn.sal.estimates:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Estimates_GetList"]["parameters"]["query"]>],
+    operations["Estimates_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Estimates_Create
    *
@@ -59,28 +83,6 @@ export interface EstimatesApi {
     args: { id: operations["Estimates_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["Estimates_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Estimates_GetItems
-   *
-   * `GET /tenant/{tenant}/estimates/items` (operationId `Estimates_GetItems`)
-   *
-   * OAuth scopes: `tn.sal.estimates:r`
-   */
-  getItems(
-    args?: NonNullable<operations["Estimates_GetItems"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Estimates_GetItems"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Estimates_GetList
-   *
-   * `GET /tenant/{tenant}/estimates` (operationId `Estimates_GetList`)
-   *
-   * OAuth scopes: `tn.sal.estimates:r`
-   */
-  getList(
-    args?: NonNullable<operations["Estimates_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Estimates_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Estimates_PutItem
    *
@@ -142,10 +144,10 @@ export interface EstimatesExportApi {
    *
    * OAuth scopes: `tn.sal.estimates:r`
    */
-  estimates(
-    args?: NonNullable<operations["EstimatesExport_Estimates"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["EstimatesExport_Estimates"]["responses"][200]["content"]["application/json"]>;
+  estimates: ExportFeed<
+    NonNullable<operations["EstimatesExport_Estimates"]["parameters"]["query"]>,
+    operations["EstimatesExport_Estimates"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for estimates (legacy endpoint)
    *
@@ -153,10 +155,10 @@ export interface EstimatesExportApi {
    *
    * OAuth scopes: `tn.sal.estimates:r`
    */
-  estimatesAsyncLegacy(
-    args?: NonNullable<operations["EstimatesExport_EstimatesAsyncLegacy"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["EstimatesExport_EstimatesAsyncLegacy"]["responses"][200]["content"]["application/json"]>;
+  estimatesAsyncLegacy: ExportFeed<
+    NonNullable<operations["EstimatesExport_EstimatesAsyncLegacy"]["parameters"]["query"]>,
+    operations["EstimatesExport_EstimatesAsyncLegacy"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `salestech.estimatesStatus`: 1 operation of Sales & Estimates (salestech-v2.json). */
@@ -176,6 +178,17 @@ export interface EstimatesStatusApi {
 
 /** `salestech.estimateTemplates`: 5 operations of Sales & Estimates (salestech-v2.json). */
 export interface EstimateTemplatesApi {
+  /**
+   * Gets a paginated list of estimate templates.
+   *
+   * `GET /tenant/{tenant}/estimate-templates` (operationId `EstimateTemplates_Get`)
+   *
+   * OAuth scopes: `tn.sal.estimatetemplates:r`
+   */
+  get: PagedList<
+    [args?: NonNullable<operations["EstimateTemplates_Get"]["parameters"]["query"]>],
+    operations["EstimateTemplates_Get"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a new estimate template.
    *
@@ -198,17 +211,6 @@ export interface EstimateTemplatesApi {
     args: { id: operations["EstimateTemplates_Delete"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<undefined>;
-  /**
-   * Gets a paginated list of estimate templates.
-   *
-   * `GET /tenant/{tenant}/estimate-templates` (operationId `EstimateTemplates_Get`)
-   *
-   * OAuth scopes: `tn.sal.estimatetemplates:r`
-   */
-  get(
-    args?: NonNullable<operations["EstimateTemplates_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["EstimateTemplates_Get"]["responses"][200]["content"]["application/json"]>;
   /**
    * Gets a single estimate template by ID.
    *
@@ -238,6 +240,17 @@ export interface EstimateTemplatesApi {
 /** `salestech.proposalTemplates`: 5 operations of Sales & Estimates (salestech-v2.json). */
 export interface ProposalTemplatesApi {
   /**
+   * Gets a list of proposal templates.
+   *
+   * `GET /tenant/{tenant}/proposal-templates` (operationId `ProposalTemplates_Get`)
+   *
+   * OAuth scopes: `tn.sal.proposaltemplates:r`
+   */
+  get: PagedList<
+    [args?: NonNullable<operations["ProposalTemplates_Get"]["parameters"]["query"]>],
+    operations["ProposalTemplates_Get"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Creates a new proposal template.
    *
    * `POST /tenant/{tenant}/proposal-templates` (operationId `ProposalTemplates_Create`)
@@ -259,17 +272,6 @@ export interface ProposalTemplatesApi {
     args: { id: operations["ProposalTemplates_Delete"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<undefined>;
-  /**
-   * Gets a list of proposal templates.
-   *
-   * `GET /tenant/{tenant}/proposal-templates` (operationId `ProposalTemplates_Get`)
-   *
-   * OAuth scopes: `tn.sal.proposaltemplates:r`
-   */
-  get(
-    args?: NonNullable<operations["ProposalTemplates_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ProposalTemplates_Get"]["responses"][200]["content"]["application/json"]>;
   /**
    * Gets a single proposal template by ID.
    *
@@ -365,6 +367,7 @@ export function createSalestechClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/estimates/items",
         result: "json",
         scopes: ["tn.sal.estimates:r"],
+        paging: "page",
       }),
       getList: operation({
         id: "Estimates_GetList",
@@ -372,6 +375,7 @@ export function createSalestechClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/estimates",
         result: "json",
         scopes: ["tn.sal.estimates:r"],
+        paging: "page",
       }),
       putItem: operation({
         id: "Estimates_PutItem",
@@ -409,6 +413,7 @@ export function createSalestechClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/export/estimates",
         result: "json",
         scopes: ["tn.sal.estimates:r"],
+        paging: "export",
       }),
       estimatesAsyncLegacy: operation({
         id: "EstimatesExport_EstimatesAsyncLegacy",
@@ -416,6 +421,7 @@ export function createSalestechClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/estimates/export",
         result: "json",
         scopes: ["tn.sal.estimates:r"],
+        paging: "export",
       }),
     },
     estimatesStatus: {
@@ -448,6 +454,7 @@ export function createSalestechClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/estimate-templates",
         result: "json",
         scopes: ["tn.sal.estimatetemplates:r"],
+        paging: "page",
       }),
       getById: operation({
         id: "EstimateTemplates_GetById",
@@ -485,6 +492,7 @@ export function createSalestechClient(config: ServiceTitanConfig | ServiceTitanC
         path: "/tenant/{tenant}/proposal-templates",
         result: "json",
         scopes: ["tn.sal.proposaltemplates:r"],
+        paging: "page",
       }),
       getById: operation({
         id: "ProposalTemplates_GetById",

@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +13,21 @@ import type { operations, paths } from "./types.js";
 
 /** `schedulingPro.router`: 2 operations of Scheduling Pro (scheduling-pro-v2.json). */
 export interface RouterApi {
+  /**
+   * Gets a paginated list of sessions for router
+   *
+   * `GET /tenant/{tenant}/routers/{id}/sessions` (operationId `Router_RouterSessions`)
+   *
+   * OAuth scopes: `tn.sp.schedulers:r`
+   */
+  routerSessions: PagedList<
+    [
+      args: { id: operations["Router_RouterSessions"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Router_RouterSessions"]["parameters"]["query"]
+      >,
+    ],
+    operations["Router_RouterSessions"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides performance data for router
    *
@@ -25,23 +41,36 @@ export interface RouterApi {
     >,
     options?: RequestOptions,
   ): Promise<operations["Router_RouterPerformance"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a paginated list of sessions for router
-   *
-   * `GET /tenant/{tenant}/routers/{id}/sessions` (operationId `Router_RouterSessions`)
-   *
-   * OAuth scopes: `tn.sp.schedulers:r`
-   */
-  routerSessions(
-    args: { id: operations["Router_RouterSessions"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Router_RouterSessions"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Router_RouterSessions"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `schedulingPro.scheduler`: 3 operations of Scheduling Pro (scheduling-pro-v2.json). */
 export interface SchedulerApi {
+  /**
+   * Gets a list of schedulers
+   *
+   * `GET /tenant/{tenant}/schedulers` (operationId `Scheduler_Schedulers`)
+   *
+   * OAuth scopes: `tn.sp.schedulers:r`
+   */
+  schedulers: PagedList<
+    [args?: NonNullable<operations["Scheduler_Schedulers"]["parameters"]["query"]>],
+    operations["Scheduler_Schedulers"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Gets a paginated list of sessions for scheduler
+   *
+   * `GET /tenant/{tenant}/schedulers/{id}/sessions` (operationId `Scheduler_SchedulerSessions`)
+   *
+   * OAuth scopes: `tn.sp.schedulers:r`
+   */
+  schedulerSessions: PagedList<
+    [
+      args: { id: operations["Scheduler_SchedulerSessions"]["parameters"]["path"]["id"] } & NonNullable<
+        operations["Scheduler_SchedulerSessions"]["parameters"]["query"]
+      >,
+    ],
+    operations["Scheduler_SchedulerSessions"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides performance data for scheduler
    *
@@ -55,30 +84,6 @@ export interface SchedulerApi {
     >,
     options?: RequestOptions,
   ): Promise<operations["Scheduler_SchedulerPerformance"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of schedulers
-   *
-   * `GET /tenant/{tenant}/schedulers` (operationId `Scheduler_Schedulers`)
-   *
-   * OAuth scopes: `tn.sp.schedulers:r`
-   */
-  schedulers(
-    args?: NonNullable<operations["Scheduler_Schedulers"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Scheduler_Schedulers"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a paginated list of sessions for scheduler
-   *
-   * `GET /tenant/{tenant}/schedulers/{id}/sessions` (operationId `Scheduler_SchedulerSessions`)
-   *
-   * OAuth scopes: `tn.sp.schedulers:r`
-   */
-  schedulerSessions(
-    args: { id: operations["Scheduler_SchedulerSessions"]["parameters"]["path"]["id"] } & NonNullable<
-      operations["Scheduler_SchedulerSessions"]["parameters"]["query"]
-    >,
-    options?: RequestOptions,
-  ): Promise<operations["Scheduler_SchedulerSessions"]["responses"][200]["content"]["application/json"]>;
 }
 
 /**
@@ -110,6 +115,7 @@ export function createSchedulingProClient(config: ServiceTitanConfig | ServiceTi
         path: "/tenant/{tenant}/routers/{id}/sessions",
         result: "json",
         scopes: ["tn.sp.schedulers:r"],
+        paging: "page",
       }),
     },
     scheduler: {
@@ -126,6 +132,7 @@ export function createSchedulingProClient(config: ServiceTitanConfig | ServiceTi
         path: "/tenant/{tenant}/schedulers",
         result: "json",
         scopes: ["tn.sp.schedulers:r"],
+        paging: "page",
       }),
       schedulerSessions: operation({
         id: "Scheduler_SchedulerSessions",
@@ -133,6 +140,7 @@ export function createSchedulingProClient(config: ServiceTitanConfig | ServiceTi
         path: "/tenant/{tenant}/schedulers/{id}/sessions",
         result: "json",
         scopes: ["tn.sp.schedulers:r"],
+        paging: "page",
       }),
     },
   };

@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -19,14 +21,25 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.sa.serviceagreements:r`
    */
-  serviceAgreements(
-    args?: NonNullable<operations["Export_ServiceAgreements"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_ServiceAgreements"]["responses"][200]["content"]["application/json"]>;
+  serviceAgreements: ExportFeed<
+    NonNullable<operations["Export_ServiceAgreements"]["parameters"]["query"]>,
+    operations["Export_ServiceAgreements"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `serviceAgreements.serviceAgreements`: 2 operations of Service Agreements (service-agreements-v2.json). */
 export interface ServiceAgreementsApi {
+  /**
+   * Gets a list of service agreements
+   *
+   * `GET /tenant/{tenant}/service-agreements` (operationId `ServiceAgreements_GetList`)
+   *
+   * OAuth scopes: `tn.sa.serviceagreements:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ServiceAgreements_GetList"]["parameters"]["query"]>],
+    operations["ServiceAgreements_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets service agreement specified by ID
    *
@@ -38,17 +51,6 @@ export interface ServiceAgreementsApi {
     args: { id: operations["ServiceAgreements_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["ServiceAgreements_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of service agreements
-   *
-   * `GET /tenant/{tenant}/service-agreements` (operationId `ServiceAgreements_GetList`)
-   *
-   * OAuth scopes: `tn.sa.serviceagreements:r`
-   */
-  getList(
-    args?: NonNullable<operations["ServiceAgreements_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ServiceAgreements_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /**
@@ -73,6 +75,7 @@ export function createServiceAgreementsClient(config: ServiceTitanConfig | Servi
         path: "/tenant/{tenant}/export/service-agreements",
         result: "json",
         scopes: ["tn.sa.serviceagreements:r"],
+        paging: "export",
       }),
     },
     serviceAgreements: {
@@ -89,6 +92,7 @@ export function createServiceAgreementsClient(config: ServiceTitanConfig | Servi
         path: "/tenant/{tenant}/service-agreements",
         result: "json",
         scopes: ["tn.sa.serviceagreements:r"],
+        paging: "page",
       }),
     },
   };

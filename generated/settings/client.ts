@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,17 @@ import type { operations, paths } from "./types.js";
 
 /** `settings.businessUnits`: 3 operations of Settings (settings-v2.json). */
 export interface BusinessUnitsApi {
+  /**
+   * Gets a list of business units
+   *
+   * `GET /tenant/{tenant}/business-units` (operationId `BusinessUnits_GetList`)
+   *
+   * OAuth scopes: `tn.stt.businessunits:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["BusinessUnits_GetList"]["parameters"]["query"]>],
+    operations["BusinessUnits_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets a business unit by ID
    *
@@ -25,17 +38,6 @@ export interface BusinessUnitsApi {
     >,
     options?: RequestOptions,
   ): Promise<operations["BusinessUnits_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of business units
-   *
-   * `GET /tenant/{tenant}/business-units` (operationId `BusinessUnits_GetList`)
-   *
-   * OAuth scopes: `tn.stt.businessunits:r`
-   */
-  getList(
-    args?: NonNullable<operations["BusinessUnits_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["BusinessUnits_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Update an existing BusinessUnit
    *
@@ -53,6 +55,17 @@ export interface BusinessUnitsApi {
 
 /** `settings.employees`: 5 operations of Settings (settings-v2.json). */
 export interface EmployeesApi {
+  /**
+   * Gets a list of employees
+   *
+   * `GET /tenant/{tenant}/employees` (operationId `Employees_GetList`)
+   *
+   * OAuth scopes: `tn.stt.employees:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Employees_GetList"]["parameters"]["query"]>],
+    operations["Employees_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Performs standard actions with the account
    *
@@ -89,17 +102,6 @@ export interface EmployeesApi {
     options?: RequestOptions,
   ): Promise<operations["Employees_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of employees
-   *
-   * `GET /tenant/{tenant}/employees` (operationId `Employees_GetList`)
-   *
-   * OAuth scopes: `tn.stt.employees:r`
-   */
-  getList(
-    args?: NonNullable<operations["Employees_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Employees_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Updates employee
    *
    * `PATCH /tenant/{tenant}/employees/{id}` (operationId `Employees_Update`)
@@ -123,10 +125,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.stt.businessunits:r`
    */
-  businessUnits(
-    args?: NonNullable<operations["Export_BusinessUnits"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_BusinessUnits"]["responses"][200]["content"]["application/json"]>;
+  businessUnits: ExportFeed<
+    NonNullable<operations["Export_BusinessUnits"]["parameters"]["query"]>,
+    operations["Export_BusinessUnits"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for employees
    *
@@ -134,10 +136,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.stt.employees:r`
    */
-  employees(
-    args?: NonNullable<operations["Export_Employees"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Employees"]["responses"][200]["content"]["application/json"]>;
+  employees: ExportFeed<
+    NonNullable<operations["Export_Employees"]["parameters"]["query"]>,
+    operations["Export_Employees"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for tag types
    *
@@ -145,10 +147,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.stt.tagtypes:r`
    */
-  tagTypes(
-    args?: NonNullable<operations["Export_TagTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_TagTypes"]["responses"][200]["content"]["application/json"]>;
+  tagTypes: ExportFeed<
+    NonNullable<operations["Export_TagTypes"]["parameters"]["query"]>,
+    operations["Export_TagTypes"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for technicians
    *
@@ -156,10 +158,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.stt.technicians:r`
    */
-  technicians(
-    args?: NonNullable<operations["Export_Technicians"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Technicians"]["responses"][200]["content"]["application/json"]>;
+  technicians: ExportFeed<
+    NonNullable<operations["Export_Technicians"]["parameters"]["query"]>,
+    operations["Export_Technicians"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `settings.intacctBusinessUnitMappings`: 1 operation of Settings (settings-v2.json). */
@@ -171,14 +173,25 @@ export interface IntacctBusinessUnitMappingsApi {
    *
    * OAuth scopes: `tn.stt.businessunits:r`
    */
-  get(
-    args: NonNullable<operations["IntacctBusinessUnitMappings_Get"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["IntacctBusinessUnitMappings_Get"]["responses"][200]["content"]["application/json"]>;
+  get: PagedList<
+    [args: NonNullable<operations["IntacctBusinessUnitMappings_Get"]["parameters"]["query"]>],
+    operations["IntacctBusinessUnitMappings_Get"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /** `settings.tagTypes`: 3 operations of Settings (settings-v2.json). */
 export interface TagTypesApi {
+  /**
+   * Gets a list of tag types
+   *
+   * `GET /tenant/{tenant}/tag-types` (operationId `TagTypes_GetList`)
+   *
+   * OAuth scopes: `tn.stt.tagtypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["TagTypes_GetList"]["parameters"]["query"]>],
+    operations["TagTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates a tag type
    *
@@ -190,17 +203,6 @@ export interface TagTypesApi {
     args: { body: NonNullable<operations["TagTypes_Create"]["requestBody"]>["content"]["application/json"] },
     options?: RequestOptions,
   ): Promise<operations["TagTypes_Create"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of tag types
-   *
-   * `GET /tenant/{tenant}/tag-types` (operationId `TagTypes_GetList`)
-   *
-   * OAuth scopes: `tn.stt.tagtypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["TagTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["TagTypes_GetList"]["responses"][200]["content"]["application/json"]>;
   /**
    * Updates a tag type
    *
@@ -218,6 +220,17 @@ export interface TagTypesApi {
 
 /** `settings.technicians`: 5 operations of Settings (settings-v2.json). */
 export interface TechniciansApi {
+  /**
+   * Gets a list of technicians
+   *
+   * `GET /tenant/{tenant}/technicians` (operationId `Technicians_GetList`)
+   *
+   * OAuth scopes: `tn.stt.technicians:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["Technicians_GetList"]["parameters"]["query"]>],
+    operations["Technicians_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Performs standard actions with the account
    *
@@ -254,17 +267,6 @@ export interface TechniciansApi {
     options?: RequestOptions,
   ): Promise<operations["Technicians_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of technicians
-   *
-   * `GET /tenant/{tenant}/technicians` (operationId `Technicians_GetList`)
-   *
-   * OAuth scopes: `tn.stt.technicians:r`
-   */
-  getList(
-    args?: NonNullable<operations["Technicians_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Technicians_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Updates technician
    *
    * `PATCH /tenant/{tenant}/technicians/{id}` (operationId `Technicians_Update`)
@@ -288,10 +290,10 @@ export interface UserRolesApi {
    *
    * OAuth scopes: `tn.stt.userroles:r`
    */
-  getList(
-    args?: NonNullable<operations["UserRoles_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["UserRoles_GetList"]["responses"][200]["content"]["application/json"]>;
+  getList: PagedList<
+    [args?: NonNullable<operations["UserRoles_GetList"]["parameters"]["query"]>],
+    operations["UserRoles_GetList"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /**
@@ -328,6 +330,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/business-units",
         result: "json",
         scopes: ["tn.stt.businessunits:r"],
+        paging: "page",
       }),
       update: operation({
         id: "BusinessUnits_Update",
@@ -365,6 +368,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/employees",
         result: "json",
         scopes: ["tn.stt.employees:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Employees_Update",
@@ -381,6 +385,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/export/business-units",
         result: "json",
         scopes: ["tn.stt.businessunits:r"],
+        paging: "export",
       }),
       employees: operation({
         id: "Export_Employees",
@@ -388,6 +393,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/export/employees",
         result: "json",
         scopes: ["tn.stt.employees:r"],
+        paging: "export",
       }),
       tagTypes: operation({
         id: "Export_TagTypes",
@@ -395,6 +401,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/export/tag-types",
         result: "json",
         scopes: ["tn.stt.tagtypes:r"],
+        paging: "export",
       }),
       technicians: operation({
         id: "Export_Technicians",
@@ -402,6 +409,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/export/technicians",
         result: "json",
         scopes: ["tn.stt.technicians:r"],
+        paging: "export",
       }),
     },
     intacctBusinessUnitMappings: {
@@ -411,6 +419,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/business-units/intacct",
         result: "json",
         scopes: ["tn.stt.businessunits:r"],
+        paging: "page",
       }),
     },
     tagTypes: {
@@ -427,6 +436,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/tag-types",
         result: "json",
         scopes: ["tn.stt.tagtypes:r"],
+        paging: "page",
       }),
       update: operation({
         id: "TagTypes_Update",
@@ -464,6 +474,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/technicians",
         result: "json",
         scopes: ["tn.stt.technicians:r"],
+        paging: "page",
       }),
       update: operation({
         id: "Technicians_Update",
@@ -480,6 +491,7 @@ export function createSettingsClient(config: ServiceTitanConfig | ServiceTitanCo
         path: "/tenant/{tenant}/user-roles",
         result: "json",
         scopes: ["tn.stt.userroles:r"],
+        paging: "page",
       }),
     },
   };

@@ -3,6 +3,7 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -26,6 +27,17 @@ export interface ClientSideDataApi {
 
 /** `taskManagement.tasks`: 4 operations of Task Management (task-management-v2.json). */
 export interface TasksApi {
+  /**
+   * Get a list of tasks
+   *
+   * `GET /tenant/{tenant}/tasks` (operationId `Tasks_GetTasks`)
+   *
+   * OAuth scopes: `tn.tsm.tasks:r`
+   */
+  getTasks: PagedList<
+    [args?: NonNullable<operations["Tasks_GetTasks"]["parameters"]["query"]>],
+    operations["Tasks_GetTasks"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Tasks_Create
    *
@@ -63,17 +75,6 @@ export interface TasksApi {
     >,
     options?: RequestOptions,
   ): Promise<operations["Tasks_GetTask"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Get a list of tasks
-   *
-   * `GET /tenant/{tenant}/tasks` (operationId `Tasks_GetTasks`)
-   *
-   * OAuth scopes: `tn.tsm.tasks:r`
-   */
-  getTasks(
-    args?: NonNullable<operations["Tasks_GetTasks"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Tasks_GetTasks"]["responses"][200]["content"]["application/json"]>;
 }
 
 /**
@@ -128,6 +129,7 @@ export function createTaskManagementClient(config: ServiceTitanConfig | ServiceT
         path: "/tenant/{tenant}/tasks",
         result: "json",
         scopes: ["tn.tsm.tasks:r"],
+        paging: "page",
       }),
     },
   };

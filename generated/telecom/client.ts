@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -19,10 +21,10 @@ export interface CallsApi {
    *
    * OAuth scopes: `tn.tlc.calls:r`
    */
-  calls(
-    args?: NonNullable<operations["Calls_Calls"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Calls_Calls"]["responses"][200]["content"]["application/json"]>;
+  calls: PagedList<
+    [args?: NonNullable<operations["Calls_Calls"]["parameters"]["query"]>],
+    operations["Calls_Calls"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Get filtered calls.
    *
@@ -30,10 +32,10 @@ export interface CallsApi {
    *
    * OAuth scopes: `tn.tlc.calls:r`
    */
-  getCalls(
-    args?: NonNullable<operations["Calls_GetCalls"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Calls_GetCalls"]["responses"][200]["content"]["application/json"]>;
+  getCalls: PagedList<
+    [args?: NonNullable<operations["Calls_GetCalls"]["parameters"]["query"]>],
+    operations["Calls_GetCalls"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Get call's details.
    *
@@ -91,10 +93,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.tlc.calls:r`
    */
-  calls(
-    args?: NonNullable<operations["Export_Calls"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Calls"]["responses"][200]["content"]["application/json"]>;
+  calls: ExportFeed<
+    NonNullable<operations["Export_Calls"]["parameters"]["query"]>,
+    operations["Export_Calls"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /**
@@ -119,6 +121,7 @@ export function createTelecomClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/v3/tenant/{tenant}/calls",
         result: "json",
         scopes: ["tn.tlc.calls:r"],
+        paging: "page",
       }),
       getCalls: operation({
         id: "Calls_GetCalls",
@@ -126,6 +129,7 @@ export function createTelecomClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/v2/tenant/{tenant}/calls",
         result: "json",
         scopes: ["tn.tlc.calls:r"],
+        paging: "page",
       }),
       getDetails: operation({
         id: "Calls_GetDetails",
@@ -163,6 +167,7 @@ export function createTelecomClient(config: ServiceTitanConfig | ServiceTitanCor
         path: "/v2/tenant/{tenant}/export/calls",
         result: "json",
         scopes: ["tn.tlc.calls:r"],
+        paging: "export",
       }),
     },
   };

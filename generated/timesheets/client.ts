@@ -3,6 +3,8 @@
 // Do not edit: run `npm run generate` (stgen generate) instead.
 import {
   bindDomain,
+  type ExportFeed,
+  type PagedList,
   type PathStyleClient,
   type RequestOptions,
   type ServiceTitanConfig,
@@ -12,6 +14,17 @@ import type { operations, paths } from "./types.js";
 
 /** `timesheets.activitiesControllers`: 5 operations of Timesheets (timesheets-v2.json). */
 export interface ActivitiesControllersApi {
+  /**
+   * Gets a list of activities
+   *
+   * `GET /tenant/{tenant}/activities` (operationId `ActivitiesControllers_GetList`)
+   *
+   * OAuth scopes: `tn.tms.activities:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ActivitiesControllers_GetList"]["parameters"]["query"]>],
+    operations["ActivitiesControllers_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Creates new activity
    *
@@ -48,17 +61,6 @@ export interface ActivitiesControllersApi {
     options?: RequestOptions,
   ): Promise<operations["ActivitiesControllers_Get"]["responses"][200]["content"]["application/json"]>;
   /**
-   * Gets a list of activities
-   *
-   * `GET /tenant/{tenant}/activities` (operationId `ActivitiesControllers_GetList`)
-   *
-   * OAuth scopes: `tn.tms.activities:r`
-   */
-  getList(
-    args?: NonNullable<operations["ActivitiesControllers_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ActivitiesControllers_GetList"]["responses"][200]["content"]["application/json"]>;
-  /**
    * Updates the specified activity
    *
    * `PUT /tenant/{tenant}/activities/{id}` (operationId `ActivitiesControllers_Update`)
@@ -76,6 +78,17 @@ export interface ActivitiesControllersApi {
 /** `timesheets.activityCategories`: 2 operations of Timesheets (timesheets-v2.json). */
 export interface ActivityCategoriesApi {
   /**
+   * Gets a list of activity categories
+   *
+   * `GET /tenant/{tenant}/activity-categories` (operationId `ActivityCategories_GetList`)
+   *
+   * OAuth scopes: `tn.tms.activitycategories:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ActivityCategories_GetList"]["parameters"]["query"]>],
+    operations["ActivityCategories_GetList"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
    * Gets activity category specified by ID
    *
    * `GET /tenant/{tenant}/activity-categories/{id}` (operationId `ActivityCategories_Get`)
@@ -86,21 +99,21 @@ export interface ActivityCategoriesApi {
     args: { id: operations["ActivityCategories_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["ActivityCategories_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of activity categories
-   *
-   * `GET /tenant/{tenant}/activity-categories` (operationId `ActivityCategories_GetList`)
-   *
-   * OAuth scopes: `tn.tms.activitycategories:r`
-   */
-  getList(
-    args?: NonNullable<operations["ActivityCategories_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ActivityCategories_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `timesheets.activityTypes`: 2 operations of Timesheets (timesheets-v2.json). */
 export interface ActivityTypesApi {
+  /**
+   * Gets a list of activity types
+   *
+   * `GET /tenant/{tenant}/activity-types` (operationId `ActivityTypes_GetList`)
+   *
+   * OAuth scopes: `tn.tms.activitytypes:r`
+   */
+  getList: PagedList<
+    [args?: NonNullable<operations["ActivityTypes_GetList"]["parameters"]["query"]>],
+    operations["ActivityTypes_GetList"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Gets activity types specified by ID
    *
@@ -112,17 +125,6 @@ export interface ActivityTypesApi {
     args: { id: operations["ActivityTypes_Get"]["parameters"]["path"]["id"] },
     options?: RequestOptions,
   ): Promise<operations["ActivityTypes_Get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Gets a list of activity types
-   *
-   * `GET /tenant/{tenant}/activity-types` (operationId `ActivityTypes_GetList`)
-   *
-   * OAuth scopes: `tn.tms.activitytypes:r`
-   */
-  getList(
-    args?: NonNullable<operations["ActivityTypes_GetList"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["ActivityTypes_GetList"]["responses"][200]["content"]["application/json"]>;
 }
 
 /** `timesheets.export`: 3 operations of Timesheets (timesheets-v2.json). */
@@ -134,10 +136,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.tms.activities:r`
    */
-  activities(
-    args?: NonNullable<operations["Export_Activities"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_Activities"]["responses"][200]["content"]["application/json"]>;
+  activities: ExportFeed<
+    NonNullable<operations["Export_Activities"]["parameters"]["query"]>,
+    operations["Export_Activities"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for activity categories.
    *
@@ -145,10 +147,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.tms.activitycategories:r`
    */
-  activityCategories(
-    args?: NonNullable<operations["Export_ActivityCategories"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_ActivityCategories"]["responses"][200]["content"]["application/json"]>;
+  activityCategories: ExportFeed<
+    NonNullable<operations["Export_ActivityCategories"]["parameters"]["query"]>,
+    operations["Export_ActivityCategories"]["responses"][200]["content"]["application/json"]
+  >;
   /**
    * Provides export feed for activity types.
    *
@@ -156,10 +158,10 @@ export interface ExportApi {
    *
    * OAuth scopes: `tn.tms.activitytypes:r`
    */
-  activityTypes(
-    args?: NonNullable<operations["Export_ActivityTypes"]["parameters"]["query"]>,
-    options?: RequestOptions,
-  ): Promise<operations["Export_ActivityTypes"]["responses"][200]["content"]["application/json"]>;
+  activityTypes: ExportFeed<
+    NonNullable<operations["Export_ActivityTypes"]["parameters"]["query"]>,
+    operations["Export_ActivityTypes"]["responses"][200]["content"]["application/json"]
+  >;
 }
 
 /**
@@ -207,6 +209,7 @@ export function createTimesheetsClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/activities",
         result: "json",
         scopes: ["tn.tms.activities:r"],
+        paging: "page",
       }),
       update: operation({
         id: "ActivitiesControllers_Update",
@@ -230,6 +233,7 @@ export function createTimesheetsClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/activity-categories",
         result: "json",
         scopes: ["tn.tms.activitycategories:r"],
+        paging: "page",
       }),
     },
     activityTypes: {
@@ -246,6 +250,7 @@ export function createTimesheetsClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/activity-types",
         result: "json",
         scopes: ["tn.tms.activitytypes:r"],
+        paging: "page",
       }),
     },
     export: {
@@ -255,6 +260,7 @@ export function createTimesheetsClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/export/activities",
         result: "json",
         scopes: ["tn.tms.activities:r"],
+        paging: "export",
       }),
       activityCategories: operation({
         id: "Export_ActivityCategories",
@@ -262,6 +268,7 @@ export function createTimesheetsClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/export/activity-categories",
         result: "json",
         scopes: ["tn.tms.activitycategories:r"],
+        paging: "export",
       }),
       activityTypes: operation({
         id: "Export_ActivityTypes",
@@ -269,6 +276,7 @@ export function createTimesheetsClient(config: ServiceTitanConfig | ServiceTitan
         path: "/tenant/{tenant}/export/activity-types",
         result: "json",
         scopes: ["tn.tms.activitytypes:r"],
+        paging: "export",
       }),
     },
   };
