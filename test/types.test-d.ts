@@ -76,3 +76,26 @@ describe("resilience options and errors", () => {
     expectTypeOf<ServiceTitanError["attempts"]>().toEqualTypeOf<number>();
   });
 });
+
+describe("paging helpers", () => {
+  it(".all() yields the item type of data, .pages() the page type", async () => {
+    for await (const customer of st.crm.customers.getList.all({ active: "Any" }, { maxItems: 10 })) {
+      expectTypeOf(customer).toEqualTypeOf<CustomerResponse>();
+    }
+    for await (const page of st.crm.customers.getList.pages()) expectTypeOf(page).toEqualTypeOf<PaginatedResponseOfCustomerResponse>();
+    for await (const job of st.jpm.export.jobs.all({ from: new Date() })) expectTypeOf(job).toEqualTypeOf<ExportJobsResponse>();
+    expectTypeOf(st.crm.customers.getList.all().truncated).toEqualTypeOf<boolean>();
+    expectTypeOf(st.jpm.export.jobs.pages().continueFrom).toEqualTypeOf<string | undefined>();
+  });
+
+  it("keeps the arguments' types and required-ness, and the method itself callable", () => {
+    expectTypeOf(st.crm.customers.getList({ page: 2 })).resolves.toEqualTypeOf<PaginatedResponseOfCustomerResponse>();
+    // @ts-expect-error a paged list's filters keep their types
+    void st.crm.customers.getList.all({ active: "Sometimes" });
+    // @ts-expect-error `from` is a token or a Date
+    void st.jpm.export.jobs.all({ from: 20260101 });
+    // @ts-expect-error the customer's id is required for its contacts, in .all() too
+    void st.crm.customers.getContactList.all();
+    void st.crm.customers.getContactList.all({ id: 1 }, { pageSize: 100, maxPages: 2 });
+  });
+});
