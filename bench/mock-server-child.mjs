@@ -1,4 +1,4 @@
-// One measured server for bench/mock.mjs: `mock` (stgen mock over all 24 specs, from dist/) or `bare`
+// One measured server for the benchmarks: `mock [options JSON]` (stgen mock over all 24 specs, from dist/) or `bare`
 // (node:http answering one fixed body, the ceiling any Node server on this machine can reach).
 // Prints "READY <url> <startup ms>", serves until SIGTERM.
 import { createServer } from "node:http";
@@ -9,7 +9,7 @@ let url;
 let close;
 if (mode === "mock") {
   const { startMockServer } = await import("../dist/generator/mock/index.js");
-  const mock = await startMockServer({ logLimit: 1000 });
+  const mock = await startMockServer({ logLimit: 1000, ...JSON.parse(process.argv[3] ?? "{}") });
   url = mock.url;
   close = () => mock.close();
 } else {
