@@ -10,7 +10,7 @@ async function main(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName("stgen")
     .strict()
-    .demandCommand(1, "name a command: generate, mock or lock")
+    .demandCommand(1, "name a command: generate, diff, update-specs, mock or lock")
     .command(
       "generate",
       "generate typed clients from the specs",
@@ -36,6 +36,39 @@ async function main(argv: string[]): Promise<number> {
         }
         const verb = args.check ? `${args.out} is up to date` : `wrote ${result.files} files to ${args.out}`;
         console.log(`${result.domains} domains, ${result.operations} operations: ${verb} in ${seconds} s`);
+      },
+    )
+    .command(
+      "diff [old] [new]",
+      "report what changed between two releases of the specs, and what it breaks",
+      (y) =>
+        y
+          .positional("old", { type: "string", describe: "folder or file of the old specs" })
+          .positional("new", { type: "string", describe: "folder or file of the new specs (with --base: default --specs)" })
+          .option("base", { type: "string", describe: "compare specs/ at this git ref (e.g. origin/main) with the working tree" })
+          .option("specs", { type: "string", default: "specs", describe: "the specs folder, for --base" })
+          .option("format", { choices: ["markdown", "json"] as const, default: "markdown" as const, describe: "markdown (a PR comment) or json" })
+          .option("fail-on", { choices: ["breaking", "warning"] as const, describe: "exit 1 when there are changes this severe or worse" }),
+      async (args) => {
+        const { runDiffCommand } = await import("./diff/cli-command.js");
+        exitCode = await runDiffCommand(args);
+      },
+    )
+    .command(
+      "update-specs <folder>",
+      "take a downloaded release into specs/, regenerate, and print what changed",
+      (y) =>
+        y
+          .positional("folder", { type: "string", demandOption: true, describe: "the new release's spec files (any names)" })
+          .option("specs", { type: "string", default: "specs", describe: "the specs folder to update" })
+          .option("out", { type: "string", default: "generated", describe: "output folder to regenerate" }),
+      async (args) => {
+        const { updateSpecs } = await import("./update-specs.js");
+        const { renderSummary } = await import("./diff/render.js");
+        const result = await updateSpecs({ from: args.folder, specsDir: args.specs, outDir: args.out, onProgress: (line) => console.error(line) });
+        for (const [from, to] of result.renamed) console.error(`${from} → ${args.specs}/${to}`);
+        console.error(`${args.specs}/ updated and locked; ${result.generated.files} files regenerated in ${args.out}/`);
+        console.log(renderSummary(result.report));
       },
     )
     .command(
