@@ -4,7 +4,7 @@ export type Severity = "breaking" | "warning" | "info";
 /** One change, as `stgen diff` reports it (see generator/diff/report.schema.json). */
 export interface Change {
   /** Stable rule id, oasdiff's name where one fits (`api-removed-without-deprecation`). */
-  rule: string;
+  rule: Rule;
   severity: Severity;
   domain: string;
   /** The operation, when the change is about one: `GET /tenant/{tenant}/customers/{id}` and its operationId. */
