@@ -146,3 +146,14 @@ describe("the PR workflow", () => {
     expect(steps.find((step) => step.with?.script)!.with!.script).toContain("<!-- stgen-diff -->");
   }, 60_000);
 });
+
+describe("the README's rules table", () => {
+  it("lists every rule under its severity", async () => {
+    const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
+    for (const [rule, severity] of Object.entries(RULES)) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| ${severity} |`));
+      expect(row, `${severity} row`).toBeDefined();
+      expect(row, rule).toContain(`\`${rule}\``);
+    }
+  });
+});
