@@ -18,12 +18,15 @@ async function main(argv: string[]): Promise<number> {
         y
           .option("specs", { type: "string", default: "specs", describe: "folder of *.json / *.yaml / *.yml specs" })
           .option("out", { type: "string", default: "generated", describe: "output folder (replaced as a whole)" })
-          .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 if the output is stale" }),
+          .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 if the output is stale" })
+          .option("cache", { type: "boolean", default: true, describe: "reuse unchanged domains' files from the last run (--no-cache: generate all)" })
+          .option("cache-dir", { type: "string", default: "node_modules/.cache/stgen", describe: "where the cache lives" }),
       async (args) => {
         const result = await generate({
           specsDir: args.specs,
           outDir: args.out,
           check: args.check,
+          cacheDir: args.cache ? args.cacheDir : false,
           onProgress: (line) => console.log(line),
         });
         const seconds = (result.elapsedMs / 1000).toFixed(2);
@@ -35,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
           return;
         }
         const verb = args.check ? `${args.out} is up to date` : `wrote ${result.files} files to ${args.out}`;
-        console.log(`${result.domains} domains, ${result.operations} operations: ${verb} in ${seconds} s`);
+        const reused = result.cached ? ` (${result.cached} domains unchanged, from the cache)` : "";
+        console.log(`${result.domains} domains, ${result.operations} operations: ${verb} in ${seconds} s${reused}`);
       },
     )
     .command(

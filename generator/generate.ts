@@ -1,6 +1,7 @@
 import { startClientFiles } from "./client-thread.js";
 import { emitDomainIndex, emitManifest, emitModels, emitRootIndex } from "./emit-entry.js";
 import { emitTypes } from "./emit-types.js";
+import { NO_CACHE, openCache } from "./cache.js";
 import { buildLock, checkLock, writeLock } from "./lock.js";
 import { domainHeader } from "./header.js";
 import { loadSpecs } from "./load.js";
@@ -16,12 +17,16 @@ export interface GenerateOptions {
   parallel?: boolean;
   /** One line per domain as it is done. */
   onProgress?: (line: string) => void;
+  /** Where to keep each domain's generated files for the next run (see cache.ts); `false`: no cache. */
+  cacheDir?: string | false;
 }
 
 export interface GenerateResult {
   domains: number;
   operations: number;
   files: number;
+  /** Domains taken from the cache (their spec and the generator unchanged since they were cached). */
+  cached: number;
   /** Only with `check`: files that are out of date. */
   stale: string[];
   elapsedMs: number;
@@ -35,28 +40,38 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   checkDomainNames(domains);
   await checkLock(options.specsDir, buildLock(specs, domains));
 
-  const clientModels = domains.map(withoutDocument);
-  const clients = startClientFiles(clientModels, options.parallel !== false);
+  const cache = options.cacheDir ? await openCache(options.cacheDir) : NO_CACHE;
+  const cached = await Promise.all(domains.map((domain) => cache.get(domain)));
+  const toGenerate = domains.filter((_, index) => !cached[index]);
+  const clients = startClientFiles(toGenerate.map(withoutDocument), options.parallel !== false);
 
   const files: FileSet = new Map();
+  const line = (domain: DomainWithSpec, what: string) =>
+    options.onProgress?.(`${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${what}`);
   try {
-    for (const domain of domains) {
+    for (const [index, domain] of domains.entries()) {
+      const hit = cached[index];
       const domainStarted = performance.now();
-      files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + (await emitTypes(domain)));
-      const ms = Math.round(performance.now() - domainStarted);
-      options.onProgress?.(`${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${ms} ms`);
+      files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + (hit ? hit.types : await emitTypes(domain)));
+      line(domain, hit ? "cached" : `${Math.round(performance.now() - domainStarted)} ms`);
     }
   } catch (error) {
     clients.stop(); // no reason to wait for the clients of a run that has failed
     throw error;
   }
-  for (const domain of domains) {
+  for (const [index, domain] of domains.entries()) {
     files.set(`${domain.name}/models.ts`, emitModels(domain));
     files.set(`${domain.name}/index.ts`, emitDomainIndex(domain));
+    if (cached[index]) files.set(`${domain.name}/client.ts`, cached[index].client);
   }
   files.set("index.ts", emitRootIndex(domains));
   files.set("manifest.json", emitManifest(domains));
   for (const [name, text] of await clients.finish()) files.set(name, text);
+  // Only after the whole run succeeded: the stale domains' files, for the next run.
+  for (const domain of toGenerate) {
+    const types = files.get(`${domain.name}/types.ts`)!.slice(domainHeader(domain).length + 1);
+    await cache.set(domain, { types, client: files.get(`${domain.name}/client.ts`)! });
+  }
 
   const stale = options.check ? await staleFiles(options.outDir, files) : [];
   if (!options.check) await writeAtomically(options.outDir, files);
@@ -64,6 +79,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     domains: domains.length,
     operations: domains.reduce((sum, d) => sum + d.operations.length, 0),
     files: files.size,
+    cached: domains.length - toGenerate.length,
     stale,
     elapsedMs: performance.now() - started,
   };
