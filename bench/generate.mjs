@@ -1,18 +1,20 @@
-// Generation speed and memory: `stgen generate` (all 24 specs, clients and formatting included) beside
-// openapi-typescript's Node API alone on the same specs, each a fresh process, medians of N runs,
-// measured in this one script. Also the time `tsc --noEmit` takes over generated/.
-// Run: npm run bench:generate   (rebuilds dist/ first)
+// Generation speed and memory, each a fresh process, medians of N runs with the subjects interleaved:
+// `stgen generate` cold (all 24 specs, clients and formatting included) beside openapi-typescript's Node API
+// alone (types only: the baseline), @hey-api/openapi-ts (types + SDK + fetch client) and orval (fetch
+// client) on the same specs; `stgen generate` after a one-spec release with the cache; and `tsc --noEmit`
+// over generated/. Run: npm run bench:generate   (rebuilds dist/ first; BENCH_RUNS, default 5)
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildOnce, median, ratio, report } from "./report.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const specs = path.join(root, "specs");
 const preload = path.join(root, "bench/report-rss.mjs");
-execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" }); // dist/ must match the source
+await buildOnce(root);
 
 function measure(args) {
   const started = performance.now();
@@ -22,35 +24,51 @@ function measure(args) {
   const rss = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024;
   return { ms, rss };
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
 const out = mkdtempSync(path.join(tmpdir(), "bench-generate-"));
 const tsconfig = path.join(root, ".bench-tsc-generated.json");
 writeFileSync(tsconfig, JSON.stringify({ extends: "./tsconfig.json", include: ["generated", "runtime"] }));
+const cli = path.join(root, "dist/generator/cli.js");
+
+// A one-spec release: a copy of specs/ whose crm spec is the other release's, and a cache warmed with specs/.
+const release = path.join(out, "release");
+const cache = path.join(out, "cache");
+cpSync(specs, release, { recursive: true });
+rmSync(path.join(release, "specs.lock.json"));
+execFileSync(process.execPath, [cli, "generate", "--specs", release, "--out", path.join(out, "warm"), "--cache-dir", cache], { stdio: "ignore" });
+copyFileSync(path.resolve(root, "../shared/specs/2026-03-17/crm-v2.json"), path.join(release, "crm-v2.json"));
+const forgetCrm = () => readdirSync(cache).filter((f) => f.startsWith("crm-")).forEach((f) => rmSync(path.join(cache, f)));
+
 const subjects = [
-  { name: "openapi-typescript Node API (types only) — baseline", args: [path.join(root, "bench/openapi-typescript-baseline.mjs"), specs] },
-  { name: "stgen generate (built, dist/)", args: [path.join(root, "dist/generator/cli.js"), "generate", "--specs", specs, "--out", out] },
-  // tsx runs the CLI in a child process, so the memory figure for this row would be tsx's own: not shown.
-  { name: "stgen generate via tsx (npm run generate)", args: [tsx, path.join(root, "generator/cli.ts"), "generate", "--specs", specs, "--out", out], noRss: true },
-  { name: "tsc --noEmit over generated/ (+ runtime/)", args: [path.join(root, "node_modules/typescript/bin/tsc"), "-p", tsconfig], noRatio: true },
+  { id: "baseline", name: "openapi-typescript Node API (types only) — baseline", args: [path.join(root, "bench/openapi-typescript-baseline.mjs"), specs] },
+  { id: "stgen", name: "stgen generate, cold (built, dist/)", args: [cli, "generate", "--specs", specs, "--out", path.join(out, "stgen"), "--no-cache"] },
+  { id: "hey", name: "@hey-api/openapi-ts (types + SDK + fetch client)", args: [path.join(root, "bench/hey-api-runner.mjs"), specs, path.join(out, "hey")] },
+  { id: "orval", name: "orval (fetch client)", args: [path.join(root, "bench/orval-runner.mjs"), specs, path.join(out, "orval")] },
+  { id: "regen", name: "stgen generate after a one-spec release (crm changed, cache on)", args: [cli, "generate", "--specs", release, "--out", path.join(out, "regen"), "--cache-dir", cache], before: forgetCrm },
+  { id: "tsc", name: "tsc --noEmit over generated/ (+ runtime/)", args: [path.join(root, "node_modules/typescript/bin/tsc"), "-p", tsconfig], noRatio: true },
 ];
 // Rounds interleave the subjects, so a slow spell of a noisy machine hits all of them alike.
 const samples = subjects.map(() => []);
-for (let round = 0; round < runs; round++) subjects.forEach((subject, i) => samples[i].push(measure(subject.args)));
+for (let round = 0; round < runs; round++) {
+  subjects.forEach((subject, i) => {
+    subject.before?.();
+    samples[i].push(measure(subject.args));
+  });
+}
 rmSync(out, { recursive: true, force: true });
 rmSync(tsconfig);
-const results = subjects.map((subject, i) => ({
-  ...subject,
-  ms: median(samples[i].map((s) => s.ms)),
-  rss: median(samples[i].map((s) => s.rss)),
-}));
-
-const base = results[0];
-console.log(`node ${process.version}, ${runs} runs each, medians; ratio = time / baseline time\n`);
-console.log("| what | wall time | peak RSS | ratio |\n|---|---|---|---|");
-for (const r of results) {
-  const rss = r.noRss ? "—" : `${r.rss.toFixed(0)} MB`;
-  const ratio = r.noRatio ? "—" : `${(r.ms / base.ms).toFixed(2)}×`;
-  console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${rss} | ${ratio} |`);
-}
+const results = Object.fromEntries(subjects.map((subject, i) => [subject.id, { ...subject, ms: median(samples[i].map((s) => s.ms)), rss: median(samples[i].map((s) => s.rss)) }]));
+const base = results.baseline.ms;
+report({
+  id: "generation",
+  title: `Cold generation of the 24 specs (fresh process each, medians of ${runs})`,
+  rerun: "npm run bench:generate",
+  columns: ["what", "wall time", "peak RSS", "ratio to baseline"],
+  rows: Object.values(results).map((r) => [r.name, `${(r.ms / 1000).toFixed(2)} s`, `${r.rss.toFixed(0)} MB`, r.noRatio ? "—" : ratio(r.ms / base)]),
+  targets: [
+    { what: "stgen generate ≤ 1.5× openapi-typescript types-only", measured: ratio(results.stgen.ms / base), met: results.stgen.ms / base <= 1.5 },
+    { what: "stgen generate faster than @hey-api/openapi-ts", measured: ratio(results.stgen.ms / results.hey.ms), met: results.stgen.ms < results.hey.ms },
+    { what: "stgen generate faster than orval", measured: ratio(results.stgen.ms / results.orval.ms), met: results.stgen.ms < results.orval.ms },
+    { what: "regeneration after a one-spec release ≤ 25% of cold", measured: `${((results.regen.ms / results.stgen.ms) * 100).toFixed(0)}%`, met: results.regen.ms <= 0.25 * results.stgen.ms },
+  ],
+});

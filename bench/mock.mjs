@@ -2,16 +2,17 @@
 // (Customers_Get, keep-alive, one server process), and the server's peak memory. The baseline, measured
 // in the same script with the same load, is a bare node:http server answering the same bytes.
 // Run: npm run bench:mock   (rebuilds dist/ first; BENCH_SECONDS, BENCH_RUNS to change the load)
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildOnce, median, ratio, report } from "./report.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const concurrency = 16;
-execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+await buildOnce(root);
 
 function startServer(args) {
   const child = spawn(process.execPath, ["--import", path.join(root, "bench/report-rss.mjs"), path.join(root, "bench/mock-server-child.mjs"), ...args], { cwd: root });
@@ -67,7 +68,6 @@ async function mockToken(base) {
   });
   return (await response.json()).access_token;
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const samples = { startup: [], wall: [], mockRps: [], bareRps: [], rss: [], bareRss: [] };
 for (let round = 0; round < runs; round++) {
@@ -87,8 +87,14 @@ for (let round = 0; round < runs; round++) {
 agent.destroy();
 
 const m = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)]));
-console.log(`node ${process.version}, ${runs} rounds, ${seconds} s of load each at ${concurrency} keep-alive connections, medians\n`);
-console.log("| what | stgen mock | bare node:http (baseline) | ratio |\n|---|---|---|---|");
-console.log(`| start-up, 24 specs (in process / process wall) | ${m.startup} ms / ${m.wall.toFixed(0)} ms | — | — |`);
-console.log(`| GET customers/{id}, requests/s (one server process) | ${m.mockRps.toFixed(0)} | ${m.bareRps.toFixed(0)} | ${(m.mockRps / m.bareRps).toFixed(2)}× |`);
-console.log(`| server peak RSS after the load | ${m.rss.toFixed(0)} MB | ${m.bareRss.toFixed(0)} MB | — |`);
+report({
+  id: "mock",
+  title: `stgen mock (${runs} rounds, ${seconds} s of load each at ${concurrency} keep-alive connections)`,
+  rerun: "npm run bench:mock",
+  columns: ["what", "stgen mock", "bare node:http (baseline)", "ratio"],
+  rows: [
+    ["start-up, 24 specs (in process / process wall)", `${m.startup} ms / ${m.wall.toFixed(0)} ms`, "—", "—"],
+    ["GET customers/{id}, requests/s", m.mockRps.toFixed(0), m.bareRps.toFixed(0), ratio(m.mockRps / m.bareRps)],
+    ["server peak RSS after the load", `${m.rss.toFixed(0)} MB`, `${m.bareRss.toFixed(0)} MB`, "—"],
+  ],
+});

@@ -3,14 +3,15 @@
 // client with its token cached and retries and the rate limiter on but not triggered. Subjects are
 // interleaved in rounds so a noisy machine slows all of them alike.
 // Run: npm run bench:runtime   (rebuilds dist/; BENCH_CALLS, BENCH_RUNS to change)
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildOnce, ratio, report } from "./report.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const calls = Number(process.env.BENCH_CALLS ?? 2000);
 const rounds = Number(process.env.BENCH_RUNS ?? 5);
-execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+await buildOnce(root);
 const { createCrmClient } = await import("../dist/generated/crm/index.js");
 const { default: createClient } = await import("openapi-fetch");
 
@@ -48,9 +49,12 @@ server.kill("SIGTERM");
 
 const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.floor(values.length * q)];
 const base = quantile(samples[0], 0.5);
-console.log(`node ${process.version}, ${rounds} rounds × ${calls} sequential calls each, keep-alive loopback\n`);
-console.log("| what | p50 | p90 | p50 ratio |\n|---|---|---|---|");
-subjects.forEach((subject, i) => {
-  const p50 = quantile(samples[i], 0.5);
-  console.log(`| ${subject.name} | ${(p50 * 1000).toFixed(0)} µs | ${(quantile(samples[i], 0.9) * 1000).toFixed(0)} µs | ${(p50 / base).toFixed(2)}× |`);
+const client = quantile(samples[2], 0.5) / base;
+report({
+  id: "runtime",
+  title: `Runtime overhead per call (${rounds} rounds × ${calls} sequential GETs, keep-alive loopback)`,
+  rerun: "npm run bench:runtime",
+  columns: ["what", "p50", "p90", "p50 ratio"],
+  rows: subjects.map((subject, i) => [subject.name, `${(quantile(samples[i], 0.5) * 1000).toFixed(0)} µs`, `${(quantile(samples[i], 0.9) * 1000).toFixed(0)} µs`, ratio(quantile(samples[i], 0.5) / base)]),
+  targets: [{ what: "this client ≤ 1.10× plain fetch at p50 (retries and limiter on)", measured: ratio(client), met: client <= 1.1 }],
 });

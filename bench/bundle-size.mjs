@@ -1,0 +1,43 @@
+// Bundle size of an app that imports one operation of one domain (crm, the largest), esbuild minified and
+// gzipped, beside openapi-fetch alone; and a check that no other domain's code is in it.
+// Run: npm run bench:bundle   (rebuilds dist/)
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { buildOnce, ratio, report } from "./report.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+await buildOnce(root);
+const dir = mkdtempSync(path.join(root, ".bench-bundle-")); // inside the project, so node_modules resolves
+const apps = {
+  "openapi-fetch alone (baseline)": `import createClient from "openapi-fetch"; const c = createClient({ baseUrl: "https://api.servicetitan.io/crm/v2" }); console.log(await c.GET("/tenant/{tenant}/customers/{id}", { params: { path: { tenant: 1, id: 1 } } }));`,
+  "servicetitan-client: one crm operation": `import { createCrmClient } from ${JSON.stringify(path.join(root, "dist/generated/crm/index.js"))}; const crm = createCrmClient({ clientId: "c", clientSecret: "s", appKey: "k", tenant: 1 }); console.log(await crm.customers.get({ id: 1 }));`,
+};
+const sizes = {};
+let foreign = [];
+for (const [name, code] of Object.entries(apps)) {
+  const entry = path.join(dir, `${Object.keys(sizes).length}.mjs`);
+  writeFileSync(entry, code);
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "browser", write: false, metafile: true });
+  const text = result.outputFiles[0].text;
+  sizes[name] = { min: text.length, gzip: gzipSync(text, { level: 9 }).length };
+  if (name.startsWith("servicetitan")) {
+    foreign = Object.keys(result.metafile.inputs).filter((input) => /generated\/(?!crm\/)[^/]+\//.test(input));
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+const ours = sizes["servicetitan-client: one crm operation"];
+report({
+  id: "bundle",
+  title: "Bundle size of an app calling one operation (esbuild --minify, gzip -9)",
+  rerun: "npm run bench:bundle",
+  columns: ["what", "minified", "gzip", "gzip ratio"],
+  rows: Object.entries(sizes).map(([name, s]) => [name, `${(s.min / 1024).toFixed(1)} kB`, `${(s.gzip / 1024).toFixed(1)} kB`, ratio(s.gzip / sizes["openapi-fetch alone (baseline)"].gzip)]),
+  targets: [
+    { what: "≤ 6 kB gzip in all", measured: `${(ours.gzip / 1024).toFixed(1)} kB`, met: ours.gzip <= 6 * 1024 },
+    { what: "no other domain's code in the bundle", measured: foreign.length ? foreign.join(", ") : "none", met: foreign.length === 0 },
+  ],
+});
