@@ -12,6 +12,13 @@ export interface TokenStore {
   get(key: string): CachedToken | undefined | Promise<CachedToken | undefined>;
   set(key: string, token: CachedToken): void | Promise<void>;
   delete(key: string): void | Promise<void>;
+  /** Deletes the token only if it is still `accessToken` (so a 401 seen by many drops it once). */
+  deleteIf?(key: string, accessToken: string): Promise<void>;
+  /**
+   * A lock shared with other processes, held while one of them fetches a new token: resolves to a release
+   * function, or null when another holder has it. It must expire by itself after `ttlMs`.
+   */
+  lock?(key: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
 }
 
 export function memoryTokenStore(): TokenStore {

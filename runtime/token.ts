@@ -2,6 +2,10 @@ import type { ResolvedConfig } from "./config.js";
 import { ServiceTitanError } from "./errors.js";
 import type { CachedToken, TokenStore } from "./token-store.js";
 
+/** How long a shared refresh lock lives (a holder that dies blocks no one longer), and how often waiters look. */
+const LOCK_TTL_MS = 10_000;
+const LOCK_POLL_MS = 50;
+
 /** Token requests in flight, per cache key, shared by every client in the process: one request, many waiters. */
 const inFlight = new Map<string, Promise<CachedToken>>();
 
@@ -59,12 +63,33 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
     return token;
   };
 
+  /** With a shared store, one process fetches while the others wait for the token to appear in it. */
+  const fetchShared = async (): Promise<CachedToken> => {
+    if (!store.lock) return fetchToken();
+    const deadline = Date.now() + LOCK_TTL_MS;
+    for (;;) {
+      const release = await store.lock(key, LOCK_TTL_MS);
+      if (release) {
+        try {
+          const fresh = await store.get(key); // another process may have finished just before
+          return fresh && fresh.expiresAt > Date.now() ? fresh : await fetchToken();
+        } finally {
+          await release();
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+      const cached = await store.get(key);
+      if (cached && cached.expiresAt > Date.now()) return cached;
+      if (Date.now() > deadline) return fetchToken(); // the holder died: its lock has expired by now anyway
+    }
+  };
+
   const get = async (signal?: AbortSignal): Promise<string> => {
     const cached = await store.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.accessToken; // the hot path: nothing else to wait for
     let flight = inFlight.get(key);
     if (!flight) {
-      flight = fetchToken().finally(() => inFlight.delete(key));
+      flight = fetchShared().finally(() => inFlight.delete(key));
       inFlight.set(key, flight);
     }
     return (await (signal ? raceAbort(flight, signal) : flight)).accessToken;
@@ -73,6 +98,7 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
   return {
     get,
     async invalidate(token) {
+      if (store.deleteIf) return store.deleteIf(key, token);
       const cached = await store.get(key);
       if (cached?.accessToken === token) await store.delete(key);
     },

@@ -24,6 +24,7 @@ describe("the packed package, installed in an empty project", () => {
       `import { createServiceTitan, ServiceTitanError } from "servicetitan-client";
 import { createCrmClient, ServiceTitanError as CrmError } from "servicetitan-client/crm";
 import { startMockServer } from "servicetitan-client/mock";
+import { redisTokenStore, redisRateLimiter } from "servicetitan-client/redis";
 const mock = await startMockServer(); // serves the specs bundled in the package
 const config = { ...mock.credentials, baseUrl: mock.url, authUrl: mock.url };
 const st = createServiceTitan(config);
@@ -32,7 +33,7 @@ const two = await createCrmClient(config).customers.get({ id: 43 });
 const error = await st.crm.customers.get({ id: 100000 }).catch((e) => e);
 console.log(JSON.stringify({ ids: [one.id, two.id], named: typeof one.name, domains: Object.keys(st).length,
   sameErrorClass: ServiceTitanError === CrmError, isError: error instanceof ServiceTitanError, status: error.status,
-  tokenRequests: mock.tokenRequests, operations: mock.operations }));
+  tokenRequests: mock.tokenRequests, operations: mock.operations, redis: [typeof redisTokenStore, typeof redisRateLimiter] }));
 await mock.close();
 `,
     );
@@ -47,6 +48,7 @@ await mock.close();
       status: 404,
       tokenRequests: 1,
       operations: 559,
+      redis: ["function", "function"],
     });
   });
 

@@ -23,6 +23,7 @@ beforeAll(async () => {
         paths: {
           "servicetitan-client": ["../generated/index.ts"],
           "servicetitan-client/mock": ["../generator/mock/index.ts"],
+          "servicetitan-client/redis": ["../runtime/redis/index.ts"],
           "servicetitan-client/*": ["../generated/*/index.ts"],
         },
       },

@@ -1,0 +1,11 @@
+/**
+ * `servicetitan-client/redis`: one token and one rate-limit budget for many processes. Import it only
+ * where Redis is used; the rest of the package never loads it.
+ *
+ *   import Redis from "ioredis";
+ *   const redis = new Redis(process.env.REDIS_URL);
+ *   createServiceTitan({ ...config, tokenStore: redisTokenStore(redis), rateLimit: { limiter: redisRateLimiter(redis) } });
+ */
+export { redisTokenStore } from "./token-store.js";
+export { redisRateLimiter } from "./rate-limiter.js";
+export type { RedisLike, RedisOptions } from "./fallback.js";

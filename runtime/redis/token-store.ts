@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from "node:crypto";
+import { memoryTokenStore, type CachedToken, type TokenStore } from "../token-store.js";
+import { redisGuard, type RedisLike, type RedisOptions } from "./fallback.js";
+
+const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+/**
+ * Tokens shared by every process that uses the same Redis: one token request per (auth URL, client ID) per
+ * token life across the fleet. The process that finds no valid token takes a short lock (SET NX PX) and
+ * fetches; the others wait for the token to appear. Entries expire with the token. When Redis is down,
+ * each process falls back to its own cache (see `redisGuard`).
+ */
+export function redisTokenStore(redis: RedisLike, options: RedisOptions = {}): TokenStore {
+  const prefix = options.prefix ?? "stgen:";
+  const guarded = redisGuard(options);
+  const local = memoryTokenStore();
+  // The cache key holds the auth URL and client ID: hash it, so no Redis key names a client.
+  const name = (key: string) => `${prefix}token:${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+  const tokenValue = (token: CachedToken) => `${token.expiresAt}:${token.accessToken}`;
+
+  return {
+    get: (key) =>
+      guarded(async () => {
+        const value = await redis.get(name(key));
+        if (!value) return undefined;
+        const split = value.indexOf(":");
+        return { expiresAt: Number(value.slice(0, split)), accessToken: value.slice(split + 1) };
+      }, () => local.get(key)),
+    set: (key, token) =>
+      guarded(async () => {
+        const ttl = token.expiresAt - Date.now();
+        if (ttl > 0) await redis.set(name(key), tokenValue(token), "PX", ttl);
+      }, () => local.set(key, token)),
+    delete: (key) => guarded(async () => void (await redis.del(name(key))), () => local.delete(key)),
+    deleteIf: (key, accessToken) =>
+      guarded(
+        async () => {
+          const current = await redis.get(name(key));
+          if (current?.slice(current.indexOf(":") + 1) === accessToken) await redis.eval(DELETE_IF_EQUAL, 1, name(key), current);
+        },
+        async () => {
+          if ((await local.get(key))?.accessToken === accessToken) await local.delete(key);
+        },
+      ),
+    lock: (key, ttlMs) =>
+      guarded(
+        async () => {
+          const lockKey = `${name(key)}:lock`;
+          const owner = randomBytes(12).toString("hex");
+          const taken = await redis.set(lockKey, owner, "PX", ttlMs, "NX");
+          if (taken !== "OK") return null;
+          return async () => void (await guarded(() => redis.eval(DELETE_IF_EQUAL, 1, lockKey, owner), () => 0));
+        },
+        () => async () => {}, // without Redis, this process's own single flight is the lock
+      ),
+  };
+}
