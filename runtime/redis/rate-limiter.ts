@@ -6,7 +6,7 @@ import { redisGuard, type RedisLike, type RedisOptions } from "./fallback.js";
 /**
  * A rolling window in a sorted set, on Redis's own clock: drop entries older than the window; if the last
  * grant was less than `spacing` ago, or the window is full, answer how many ms to wait (at least 1: Redis
- * turns Lua numbers into integers, and 0 means granted); else add this request and answer 0.
+ * turns Lua numbers into integers); else add this request and answer minus the grant time (Redis clock, ms).
  */
 const SLIDING_WINDOW = `
 local now = redis.call('TIME')
@@ -19,7 +19,7 @@ if last[2] and ms - tonumber(last[2]) < spacing then return math.max(1, math.cei
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], ms, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], window)
-  return 0
+  return -ms
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return tonumber(oldest[2]) + window - ms + 1
