@@ -32,7 +32,7 @@ export function emitClient(project: Project, domain: DomainModel): string {
         ...(helpers.includes("export") ? ["type ExportFeed"] : []),
         ...(helpers.includes("page") ? ["type PagedList"] : []),
         "type PathStyleClient",
-        "type RequestOptions",
+        ...(helpers.includes(null) ? ["type RequestOptions"] : []), // plain methods name it; paged ones do not
         "type ServiceTitanConfig",
         "type ServiceTitanCore",
       ],

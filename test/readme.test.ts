@@ -20,6 +20,7 @@ beforeAll(async () => {
       extends: "../tsconfig.json",
       // The package name, resolved to the sources as it resolves to dist/ for an installed package.
       compilerOptions: {
+        noUnusedLocals: false, // examples show values a reader would go on to use
         paths: {
           "servicetitan-client": ["../generated/index.ts"],
           "servicetitan-client/mock": ["../generator/mock/index.ts"],

@@ -5,7 +5,6 @@ import {
   bindDomain,
   type PagedList,
   type PathStyleClient,
-  type RequestOptions,
   type ServiceTitanConfig,
   type ServiceTitanCore,
 } from "../../runtime/index.js";
