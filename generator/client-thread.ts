@@ -1,8 +1,9 @@
 import { Worker } from "node:worker_threads";
+import type { ClientText } from "./emit-clients.js";
 import { formatClaimed } from "./format-queue.js";
 import type { DomainModel } from "./model.js";
 
-type FromWorker = { kind: "texts"; texts: [string, string][] } | { kind: "formatted"; index: number; text: string } | { kind: "done" };
+type FromWorker = { kind: "texts"; texts: ClientText[] } | { kind: "formatted"; index: number; text: string } | { kind: "done" };
 
 export interface ClientFiles {
   /** Helps format what the client thread has not yet taken, then returns every client file. */
@@ -33,10 +34,10 @@ export function startClientFiles(domains: readonly DomainModel[], parallel: bool
   }
 
   const worker = spawn(domains, cursor.buffer as SharedArrayBuffer);
-  let onTexts!: (texts: [string, string][]) => void;
+  let onTexts!: (texts: ClientText[]) => void;
   let onDone!: () => void;
   let onFailure!: (error: Error) => void;
-  const texts = new Promise<[string, string][]>((resolve) => (onTexts = resolve));
+  const texts = new Promise<ClientText[]>((resolve) => (onTexts = resolve));
   const done = new Promise<void>((resolve) => (onDone = resolve));
   const failed = new Promise<never>((_, reject) => (onFailure = reject));
   failed.catch(() => {}); // only raced below; a failure before finish() must not be reported as unhandled
@@ -60,7 +61,7 @@ export function startClientFiles(domains: readonly DomainModel[], parallel: bool
 }
 
 /** Files in emit order, so the result never depends on which thread formatted what. */
-function collect(texts: [string, string][], formatted: string[]): Map<string, string> {
+function collect(texts: ClientText[], formatted: string[]): Map<string, string> {
   return new Map(
     texts.map(([path], index) => {
       const text = formatted[index];

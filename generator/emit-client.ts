@@ -7,7 +7,6 @@ import {
   type OptionalKind,
   type PropertySignatureStructure,
   type StatementStructures,
-  type WriterFunction,
 } from "ts-morph";
 import { domainHeader } from "./header.js";
 import { domainClientName, domainFactoryName, groupInterfaceName, type DomainModel, type OperationModel } from "./model.js";
@@ -18,9 +17,12 @@ const RUNTIME = "../../runtime/index.js";
 /**
  * The domain's client, with ts-morph: one interface per group of methods (typed against the
  * openapi-typescript `operations`, carrying the JSDoc), and a factory that binds each method to its
- * operation as data. Returns unformatted text; prettier runs later.
+ * operation as data. Returns the interfaces as unformatted text (prettier runs later), and the factory
+ * already in prettier's layout (`verbatim`): it is a third of the file and as regular as a table, so it
+ * is written the way prettier would print it instead of being formatted on every run (a test checks
+ * prettier leaves every client.ts unchanged).
  */
-export function emitClient(project: Project, domain: DomainModel): string {
+export function emitClient(project: Project, domain: DomainModel): { text: string; verbatim: string } {
   const groups = groupOperations(domain.operations);
   const helpers = domain.operations.map(pagingHelpers);
   const statements: (string | StatementStructures)[] = [
@@ -45,12 +47,11 @@ export function emitClient(project: Project, domain: DomainModel): string {
     statements.push(groupInterface(domain, group, operations));
   }
   statements.push(domainInterface(domain, groups));
-  statements.push(factory(domain, groups));
 
   const file = project.createSourceFile(`${domain.name}/client.ts`, { statements }, { overwrite: true });
   const text = domainHeader(domain) + file.getFullText();
   project.removeSourceFile(file);
-  return text;
+  return { text, verbatim: factory(domain, groups) };
 }
 
 function groupOperations(operations: readonly OperationModel[]): Map<string | null, OperationModel[]> {
@@ -90,47 +91,56 @@ function domainInterface(domain: DomainModel, groups: Map<string | null, Operati
   };
 }
 
-function factory(domain: DomainModel, groups: Map<string | null, OperationModel[]>): StatementStructures {
-  const body: WriterFunction = (writer) => {
-    writer.writeLine(`const { pathStyle, operation } = bindDomain<paths>(config, ${JSON.stringify(domain.modulePath)});`);
-    writer.write("return").block(() => {
-      writer.writeLine("...pathStyle,");
-      for (const [group, operations] of groups) {
-        if (group === null) {
-          for (const op of operations) writer.writeLine(`${propertyName(op.method)}: ${operationCall(op)},`);
-          continue;
-        }
-        writer.write(`${propertyName(group)}:`).block(() => {
-          for (const op of operations) writer.writeLine(`${propertyName(op.method)}: ${operationCall(op)},`);
-        });
-        writer.write(",").newLine();
-      }
-    });
-    writer.write(";");
-  };
-  return {
-    kind: StructureKind.Function,
-    name: domainFactoryName(domain.name),
-    isExported: true,
-    docs: [
-      `The ${domain.title} client. Pass a config to use this domain alone, or the core of a \`createServiceTitan\` client ` +
-        "to share its token and settings.",
-    ],
-    parameters: [{ name: "config", type: "ServiceTitanConfig | ServiceTitanCore" }],
-    returnType: domainClientName(domain.name),
-    statements: [body],
-  };
+const PRINT_WIDTH = 120;
+
+/** `createCrmClient`, in the layout prettier gives it (printWidth 120, trailing commas). */
+function factory(domain: DomainModel, groups: Map<string | null, OperationModel[]>): string {
+  const name = domainFactoryName(domain.name);
+  const client = domainClientName(domain.name);
+  const doc = `The ${domain.title} client. Pass a config to use this domain alone, or the core of a \`createServiceTitan\` client to share its token and settings.`;
+  const signature = `export function ${name}(config: ServiceTitanConfig | ServiceTitanCore): ${client} {`;
+  const lines = [
+    `/** ${escapeDoc(doc)} */`,
+    ...(signature.length <= PRINT_WIDTH ? [signature] : [`export function ${name}(`, "  config: ServiceTitanConfig | ServiceTitanCore,", `): ${client} {`]),
+    `  const { pathStyle, operation } = bindDomain<paths>(config, ${JSON.stringify(domain.modulePath)});`,
+    "  return {",
+    "    ...pathStyle,",
+  ];
+  for (const [group, operations] of groups) {
+    if (group === null) {
+      for (const op of operations) lines.push(...operationCall(op, "    "));
+      continue;
+    }
+    lines.push(`    ${propertyName(group)}: {`);
+    for (const op of operations) lines.push(...operationCall(op, "      "));
+    lines.push("    },");
+  }
+  lines.push("  };", "}", "");
+  return lines.join("\n");
 }
 
-function operationCall(op: OperationModel): string {
-  const spec: Record<string, unknown> = { id: op.operationId, method: op.httpMethod, path: op.path, result: op.resultKind };
-  const renames = Object.fromEntries(op.queryParams.filter((p) => p.arg !== p.name).map((p) => [p.arg, p.name]));
-  if (Object.keys(renames).length > 0) spec.rename = renames;
-  if (op.body?.binaryFields.length) spec.body = "multipart";
-  if (op.scopes.length > 0) spec.scopes = op.scopes; // named by a PermissionError on a 403
+/** `key: operation({ … }),` with one property a line; arrays and objects stay on one line when they fit. */
+function operationCall(op: OperationModel, indent: string): string[] {
+  const inner = `${indent}  `;
+  const lines = [`${indent}${propertyName(op.method)}: operation({`];
+  const add = (key: string, value: string) => lines.push(`${inner}${key}: ${value},`);
+  add("id", JSON.stringify(op.operationId));
+  add("method", JSON.stringify(op.httpMethod));
+  add("path", JSON.stringify(op.path));
+  add("result", JSON.stringify(op.resultKind));
+  const renames = op.queryParams.filter((p) => p.arg !== p.name).map((p) => `${propertyName(p.arg)}: ${JSON.stringify(p.name)}`);
+  if (renames.length > 0) add("rename", `{ ${renames.join(", ")} }`);
+  if (op.body?.binaryFields.length) add("body", JSON.stringify("multipart"));
+  if (op.scopes.length > 0) {
+    // Named by a PermissionError on a 403.
+    const inline = `[${op.scopes.map((s) => JSON.stringify(s)).join(", ")}]`;
+    if (`${inner}scopes: ${inline},`.length <= PRINT_WIDTH) add("scopes", inline);
+    else lines.push(`${inner}scopes: [`, ...op.scopes.map((s) => `${inner}  ${JSON.stringify(s)},`), `${inner}],`);
+  }
   const paging = pagingHelpers(op);
-  if (paging) spec.paging = paging;
-  return `operation(${JSON.stringify(spec)})`;
+  if (paging) add("paging", JSON.stringify(paging));
+  lines.push(`${indent}}),`);
+  return lines;
 }
 
 function methodSignature(op: OperationModel): OptionalKind<MethodSignatureStructure> {

@@ -1,3 +1,4 @@
+import type { ClientText } from "./emit-clients.js";
 import { formatTypeScript } from "./format.js";
 
 /**
@@ -5,11 +6,12 @@ import { formatTypeScript } from "./format.js";
  * main thread (done with the types) and the client thread split the formatting between them.
  */
 export async function formatClaimed(
-  texts: readonly [string, string][],
+  texts: readonly ClientText[],
   cursor: Int32Array,
   onFormatted: (index: number, text: string) => void,
 ): Promise<void> {
   for (let index = Atomics.add(cursor, 0, 1); index < texts.length; index = Atomics.add(cursor, 0, 1)) {
-    onFormatted(index, await formatTypeScript(texts[index]![1]));
+    const [, unformatted, verbatim] = texts[index]!;
+    onFormatted(index, (await formatTypeScript(unformatted)) + "\n" + verbatim);
   }
 }
