@@ -39,15 +39,26 @@ export function startClientFiles(domains: readonly DomainModel[], parallel: bool
   let onFailure!: (error: Error) => void;
   const texts = new Promise<ClientText[]>((resolve) => (onTexts = resolve));
   const done = new Promise<void>((resolve) => (onDone = resolve));
+  let finished = false;
   const failed = new Promise<never>((_, reject) => (onFailure = reject));
   failed.catch(() => {}); // only raced below; a failure before finish() must not be reported as unhandled
   worker.on("message", (message: FromWorker) => {
     if (message.kind === "texts") onTexts(message.texts);
     else if (message.kind === "formatted") formatted[message.index] = message.text;
-    else onDone();
+    else {
+      finished = true;
+      onDone();
+    }
   });
   worker.once("error", onFailure);
-  worker.once("exit", (code) => onFailure(new Error(`the client emitter thread stopped (exit code ${code}) before it was done`)));
+  // A worker that has sent everything exits, possibly before finish() is called (with the cache it has
+  // little to do), and its last messages can be delivered after its exit event: a clean exit is only a
+  // failure if "done" has still not arrived a moment later.
+  worker.once("exit", (code) => {
+    const fail = () => finished || onFailure(new Error(`the client emitter thread stopped (exit code ${code}) before it was done`));
+    if (code === 0) setTimeout(fail, 200);
+    else fail();
+  });
 
   return {
     async finish() {
