@@ -59,8 +59,9 @@ export async function updateSpecs(options: UpdateSpecsOptions): Promise<{ report
  * release downloaded as `CRM (1).json` still becomes `crm-v2.json` and `st.crm`.
  */
 function targetNames(incoming: LoadedSpec[], current: LoadedSpec[]): Map<LoadedSpec, string> {
-  const byModule = new Map(current.map((spec) => [buildDomainModel(spec).modulePath, spec.file]));
-  const byTitle = new Map(current.map((spec) => [buildDomainModel(spec).title, spec.file]));
+  const currentDomains = current.map(buildDomainModel);
+  const byModule = new Map(currentDomains.map((domain) => [domain.modulePath, domain.file]));
+  const byTitle = new Map(currentDomains.map((domain) => [domain.title, domain.file]));
   const names = new Map<LoadedSpec, string>();
   const taken = new Map<string, string>();
   for (const spec of incoming) {

@@ -23,8 +23,9 @@ export interface DiffReport {
 
 /** Everything that changed between two releases, on the generator's own model. Domains are matched by name. */
 export function diffReleases(older: Release, newer: Release): DiffReport {
-  const oldDomains = new Map(older.specs.map((spec) => [buildDomainModel(spec).name, buildDomainModel(spec)]));
-  const newDomains = new Map(newer.specs.map((spec) => [buildDomainModel(spec).name, buildDomainModel(spec)]));
+  const byName = (release: Release) => new Map(release.specs.map(buildDomainModel).map((domain) => [domain.name, domain]));
+  const oldDomains = byName(older);
+  const newDomains = byName(newer);
   const changes: Change[] = [];
   const add = (rule: Rule, change: Omit<Change, "rule" | "severity">) => changes.push({ rule, severity: RULES[rule], ...change });
 

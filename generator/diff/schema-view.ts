@@ -76,8 +76,7 @@ function mergeKeywords(doc: OpenApiDocument, schema: Record<string, unknown>, vi
 }
 
 function isNullOnly(doc: OpenApiDocument, raw: unknown): boolean {
-  const view = { types: [] as string[], nullable: false, properties: {}, required: new Set<string>(), variants: [] };
-  merge(doc, raw, view, 0);
+  const view = viewOf(doc, raw);
   return view.nullable && view.types.length === 0 && Object.keys(view.properties).length === 0 && view.variants.length === 0;
 }
 

@@ -127,12 +127,7 @@ export class DataBehaviour {
     const id = Number(raw);
     // Records keyed by something other than a number (a GUID, a code) are not stored: all of them exist.
     if (!Number.isInteger(id)) return this.success(op, this.generated(op, call.path));
-    const state =
-      op.behaviour === "read"
-        ? collection.get(id)
-        : op.behaviour === "update"
-          ? collection.update(id, isObject(call.body) ? call.body : {}, op.model.httpMethod === "PUT")
-          : collection.get(id);
+    const state = op.behaviour === "update" ? collection.update(id, isObject(call.body) ? call.body : {}, op.model.httpMethod === "PUT") : collection.get(id);
     if (!state) return problem(404, `${singular(collection.key)} with id ${raw} was not found.`);
     if (op.behaviour === "delete") {
       collection.delete(id);
@@ -205,11 +200,11 @@ function singular(collectionKey: string): string {
 const TOKEN_PREFIX = "mock-position:";
 
 /** Continuation tokens are opaque to clients, as ServiceTitan's are. */
-export function encodeToken(seq: number): string {
+function encodeToken(seq: number): string {
   return Buffer.from(`${TOKEN_PREFIX}${seq}`).toString("base64url");
 }
 
-export function decodeToken(token: string): number | undefined {
+function decodeToken(token: string): number | undefined {
   const text = Buffer.from(token, "base64url").toString("utf8");
   if (!text.startsWith(TOKEN_PREFIX)) return undefined;
   const seq = Number(text.slice(TOKEN_PREFIX.length));
