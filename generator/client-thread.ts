@@ -1,30 +1,38 @@
 import { Worker } from "node:worker_threads";
 import type { ClientText } from "./emit-clients.js";
-import { formatClaimed } from "./format-queue.js";
 import type { DomainModel } from "./model.js";
 
-type FromWorker = { kind: "texts"; texts: ClientText[] } | { kind: "formatted"; index: number; text: string } | { kind: "done" };
+type FromWorker =
+  | { kind: "texts"; texts: ClientText[] }
+  | { kind: "formatted"; index: number; text: string }
+  | { kind: "done" };
 
-export interface ClientFiles {
+export interface ClientThread {
+  /** Hands the thread its work once the specs are loaded: the domains to generate (not cached). */
+  begin(domains: DomainModel[]): void;
   /** Helps format what the client thread has not yet taken, then returns every client file. */
   finish(): Promise<Map<string, string>>;
-  /** Abandons the work (the run failed elsewhere). */
+  /** Abandons the work (the run failed elsewhere, or there is nothing to generate). */
   stop(): void;
 }
 
 /**
- * Emitting the clients (ts-morph) and formatting them (prettier) takes about as long as
- * openapi-typescript takes for the types, and neither needs the other: a second thread emits the
- * clients and starts formatting while the main thread makes the types; then both format what is left.
- * This module stays light (no ts-morph, no prettier), so the main thread loads neither early.
+ * Emitting the clients (ts-morph) and formatting them (prettier) takes about half as long as
+ * openapi-typescript takes for the types, and neither needs the other. So a second thread starts at
+ * once (it loads ts-morph while the main thread reads the specs), then emits the clients and formats
+ * them while the main thread makes the types; the main thread formats whatever is left when its types
+ * are done. (Making types on both threads was slower on 2 cores: openapi-typescript then loads, and
+ * warms up, twice.) This module stays light (no ts-morph, no prettier), so the main thread loads neither until needed.
  */
-export function startClientFiles(domains: readonly DomainModel[], parallel: boolean): ClientFiles {
+export function startClientThread(parallel: boolean): ClientThread {
   const cursor = new Int32Array(new SharedArrayBuffer(4));
   const formatted: string[] = [];
   if (!parallel) {
+    let domains: DomainModel[] = [];
     return {
+      begin: (given) => void (domains = given),
       async finish() {
-        const { emitClientTexts } = await import("./emit-clients.js");
+        const [{ emitClientTexts }, { formatClaimed }] = await Promise.all([import("./emit-clients.js"), import("./format-queue.js")]);
         const texts = emitClientTexts(domains);
         await formatClaimed(texts, cursor, (index, text) => (formatted[index] = text));
         return collect(texts, formatted);
@@ -33,7 +41,7 @@ export function startClientFiles(domains: readonly DomainModel[], parallel: bool
     };
   }
 
-  const worker = spawn(domains, cursor.buffer as SharedArrayBuffer);
+  const worker = spawn(cursor.buffer as SharedArrayBuffer);
   let onTexts!: (texts: ClientText[]) => void;
   let onDone!: () => void;
   let onFailure!: (error: Error) => void;
@@ -56,14 +64,18 @@ export function startClientFiles(domains: readonly DomainModel[], parallel: bool
   // failure if "done" has still not arrived a moment later.
   worker.once("exit", (code) => {
     const fail = () => finished || onFailure(new Error(`the client emitter thread stopped (exit code ${code}) before it was done`));
-    if (code === 0) setTimeout(fail, 200);
+    if (code === 0) setTimeout(fail, 200).unref(); // must not keep a finished run from exiting
     else fail();
   });
 
   return {
+    begin: (domains) => worker.postMessage(domains),
     async finish() {
       const all = await Promise.race([texts, failed]);
-      await Promise.race([formatClaimed(all, cursor, (index, text) => (formatted[index] = text)), failed]);
+      if (Atomics.load(cursor, 0) < all.length) {
+        const { formatClaimed } = await import("./format-queue.js"); // prettier, loaded only if formatting is left
+        await Promise.race([formatClaimed(all, cursor, (index, text) => (formatted[index] = text)), failed]);
+      }
       await Promise.race([done, failed]); // the worker's last results arrive before its "done"
       return collect(all, formatted);
     },
@@ -82,10 +94,10 @@ function collect(texts: ClientText[], formatted: string[]): Map<string, string> 
   );
 }
 
-function spawn(domains: readonly DomainModel[], cursor: SharedArrayBuffer): Worker {
+function spawn(cursor: SharedArrayBuffer): Worker {
   const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
   const entry = new URL(`./client-thread-entry${extension}`, import.meta.url);
-  const workerData = { domains, cursor };
+  const workerData = { cursor };
   // Run from source (tsx), Node 20 does not pass loader hooks on to workers: the worker registers tsx itself.
   return extension === ".ts"
     ? new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`, {

@@ -1,16 +1,19 @@
-import {
+import { createRequire } from "node:module";
+import type {
   Project,
-  StructureKind,
-  type InterfaceDeclarationStructure,
-  type JSDocStructure,
-  type MethodSignatureStructure,
-  type OptionalKind,
-  type PropertySignatureStructure,
-  type StatementStructures,
+  InterfaceDeclarationStructure,
+  JSDocStructure,
+  MethodSignatureStructure,
+  OptionalKind,
+  PropertySignatureStructure,
+  StatementStructures,
 } from "ts-morph";
 import { domainHeader } from "./header.js";
 import { domainClientName, domainFactoryName, groupInterfaceName, type DomainModel, type OperationModel } from "./model.js";
 import { isIdentifier } from "./naming.js";
+
+// ts-morph through `require`, not `import`: see emitClientTexts() in emit-clients.ts.
+const { StructureKind } = createRequire(import.meta.url)("ts-morph") as typeof import("ts-morph");
 
 const RUNTIME = "../../runtime/index.js";
 

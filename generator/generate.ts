@@ -1,11 +1,11 @@
-import { startClientFiles } from "./client-thread.js";
+import { startClientThread, type ClientThread } from "./client-thread.js";
 import { emitDomainIndex, emitManifest, emitModels, emitRootIndex } from "./emit-entry.js";
-import { emitTypes } from "./emit-types.js";
 import { NO_CACHE, openCache } from "./cache.js";
 import { buildLock, checkLock, writeLock } from "./lock.js";
 import { domainHeader } from "./header.js";
+import { emitTypes } from "./emit-types.js";
 import { loadSpecs } from "./load.js";
-import { buildDomainModel, withoutDocument, type DomainWithSpec } from "./model.js";
+import { buildDomainModel, withoutDocument, type DomainModel, type DomainWithSpec } from "./model.js";
 import { staleFiles, writeAtomically, type FileSet } from "./write.js";
 
 export interface GenerateOptions {
@@ -13,7 +13,7 @@ export interface GenerateOptions {
   outDir: string;
   /** Write nothing; report the files that differ from what would be generated. */
   check?: boolean;
-  /** Emit the clients on a worker thread while the types are made (default). Off: all on this thread. */
+  /** Emit the clients on a second thread while the types are made (default). Off: all on this thread. */
   parallel?: boolean;
   /** One line per domain as it is done. */
   onProgress?: (line: string) => void;
@@ -35,6 +35,16 @@ export interface GenerateResult {
 /** Specs → model → emitted and formatted files → one atomic write (or a comparison, with `check`). */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
+  const clientThread = startClientThread(options.parallel !== false); // first: it loads ts-morph while the specs load
+  try {
+    return await generateWith(clientThread, options, started);
+  } catch (error) {
+    clientThread.stop(); // no reason to wait for the clients of a run that has failed
+    throw error;
+  }
+}
+
+async function generateWith(clientThread: ClientThread, options: GenerateOptions, started: number): Promise<GenerateResult> {
   const specs = await loadSpecs(options.specsDir);
   const domains = specs.map(buildDomainModel);
   checkDomainNames(domains);
@@ -43,34 +53,35 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const cache = options.cacheDir ? await openCache(options.cacheDir) : NO_CACHE;
   const cached = await Promise.all(domains.map((domain) => cache.get(domain)));
   const toGenerate = domains.filter((_, index) => !cached[index]);
-  const clients = startClientFiles(toGenerate.map(withoutDocument), options.parallel !== false);
 
   const files: FileSet = new Map();
-  const line = (domain: DomainWithSpec, what: string) =>
+  const line = (domain: DomainModel, what: string) =>
     options.onProgress?.(`${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${what}`);
-  try {
-    for (const [index, domain] of domains.entries()) {
-      const hit = cached[index];
-      const domainStarted = performance.now();
-      files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + (hit ? hit.types : await emitTypes(domain)));
-      line(domain, hit ? "cached" : `${Math.round(performance.now() - domainStarted)} ms`);
-    }
-  } catch (error) {
-    clients.stop(); // no reason to wait for the clients of a run that has failed
-    throw error;
+  domains.forEach((domain, index) => cached[index] && line(domain, "cached"));
+  if (toGenerate.length === 0) clientThread.stop();
+  else clientThread.begin(toGenerate.map(withoutDocument));
+  const types: string[] = [];
+  for (const domain of toGenerate) {
+    const domainStarted = performance.now();
+    types.push(await emitTypes(domain));
+    line(domain, `${Math.round(performance.now() - domainStarted)} ms`);
   }
+  const clients = toGenerate.length ? await clientThread.finish() : new Map<string, string>();
+
   for (const [index, domain] of domains.entries()) {
+    const hit = cached[index];
+    const typesText = hit ? hit.types : types[toGenerate.indexOf(domain)];
+    if (typesText === undefined) throw new Error(`internal error: the types of ${domain.file} were never made`);
+    files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + typesText);
+    files.set(`${domain.name}/client.ts`, hit ? hit.client : clients.get(`${domain.name}/client.ts`)!);
     files.set(`${domain.name}/models.ts`, emitModels(domain));
     files.set(`${domain.name}/index.ts`, emitDomainIndex(domain));
-    if (cached[index]) files.set(`${domain.name}/client.ts`, cached[index].client);
   }
   files.set("index.ts", emitRootIndex(domains));
   files.set("manifest.json", emitManifest(domains));
-  for (const [name, text] of await clients.finish()) files.set(name, text);
   // Only after the whole run succeeded: the stale domains' files, for the next run.
-  for (const domain of toGenerate) {
-    const types = files.get(`${domain.name}/types.ts`)!.slice(domainHeader(domain).length + 1);
-    await cache.set(domain, { types, client: files.get(`${domain.name}/client.ts`)! });
+  for (const [index, domain] of toGenerate.entries()) {
+    await cache.set(domain, { types: types[index]!, client: files.get(`${domain.name}/client.ts`)! });
   }
 
   const stale = options.check ? await staleFiles(options.outDir, files) : [];

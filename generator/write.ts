@@ -16,11 +16,10 @@ export async function writeAtomically(outDir: string, files: FileSet): Promise<v
   const previous = path.join(parent, `.${base}.previous-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   try {
-    for (const [relative, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-      const target = path.join(staging, relative);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, content);
-    }
+    // Folders first, then every file at once: one at a time took a tenth of a cold run.
+    const targets = [...files.keys()].map((relative) => path.join(staging, relative));
+    for (const folder of new Set(targets.map((target) => path.dirname(target)))) await mkdir(folder, { recursive: true });
+    await Promise.all([...files.values()].map((content, index) => writeFile(targets[index]!, content)));
     const hadOutput = await isDirectory(outDir);
     if (hadOutput) await rename(outDir, previous);
     try {
