@@ -1,4 +1,4 @@
-import { createFinalURL, createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
+import { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
 import type { ServiceTitanCore } from "./core.js";
 import { createError, errorFromResponse, ServiceTitanError } from "./errors.js";
 import { callHook } from "./hooks.js";
@@ -58,11 +58,39 @@ const ACCEPT: Record<OperationSpec["result"], string> = {
 
 export interface CompiledOperation extends OperationSpec {
   pathParams: ReadonlySet<string>;
+  /**
+   * The path split at its parameters (literal, name, literal, …, literal), to fill in without a regex
+   * per call; null when a name carries a style marker (`{.id}`, `{id*}`), which openapi-fetch then fills.
+   */
+  pathParts: string[] | null;
 }
 
 export function compileOperation(spec: OperationSpec): CompiledOperation {
   const names = [...spec.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!).filter((name) => name !== "tenant");
-  return { ...spec, pathParams: new Set(names) };
+  const parts = spec.path.split(/\{([^}]+)\}/);
+  const plain = parts.every((part, index) => index % 2 === 0 || !/^[.;]|\*$/.test(part));
+  return { ...spec, pathParams: new Set(names), pathParts: plain ? parts : null };
+}
+
+/** openapi-fetch's default query style (arrays `a=1&a=2`, objects `customField.Fields[Color]=Red`). */
+const querySerializer = createQuerySerializer();
+
+/** The call's URL, built as openapi-fetch builds it (a test compares the two), a little faster. */
+export function operationUrl(op: CompiledOperation, baseUrl: string, path: Record<string, unknown>, query: Record<string, unknown>): string {
+  let url: string | undefined = op.pathParts ? baseUrl + op.pathParts[0] : undefined;
+  for (let index = 1; url !== undefined && index < op.pathParts!.length; index += 2) {
+    const value = path[op.pathParts![index]!];
+    // openapi-fetch's "simple" style; arrays and objects (none in ServiceTitan's specs) are left to it.
+    url = value !== null && typeof value === "object" ? undefined : url + encodeURIComponent(value as string) + op.pathParts![index + 1];
+  }
+  url ??= defaultPathSerializer(baseUrl + op.path, path);
+  let search = "";
+  for (const _ in query) {
+    search = querySerializer(query);
+    break;
+  }
+  if (search.startsWith("?")) search = search.slice(1);
+  return search ? `${url}?${search}` : url;
 }
 
 /** Sorts one argument object into path parameters, query parameters and the body. */
@@ -81,12 +109,9 @@ export function splitArguments(op: CompiledOperation, args: Record<string, unkno
   return { path, query, body };
 }
 
-/** openapi-fetch's default query style (arrays `a=1&a=2`, objects `customField.Fields[Color]=Red`). */
-const querySerializer = createQuerySerializer();
-
 /**
- * One call of a generated method. The URL and query are built with openapi-fetch's own serializers, so
- * they match path-style calls exactly; the request itself goes straight to `sendCall` (retries, limits,
+ * One call of a generated method. The URL is built as openapi-fetch builds it (see `operationUrl`), so it
+ * matches path-style calls exactly; the request itself goes straight to `sendCall` (retries, limits,
  * tokens), which skips a second Request object per call.
  */
 export async function callOperation(
@@ -100,7 +125,8 @@ export async function callOperation(
   const { path, query, body } = splitArguments(op, args);
   const context = { operationId: op.id, method: op.method };
   try {
-    const url = createFinalURL(op.path, { baseUrl, params: { path: { ...path, tenant: core.config.tenant }, query }, querySerializer, pathSerializer: defaultPathSerializer });
+    path.tenant = core.config.tenant;
+    const url = operationUrl(op, baseUrl, path, query);
     const headers: Record<string, string> = { accept: ACCEPT[op.result] };
     let payload: string | FormData | undefined;
     if (body !== undefined) {
@@ -110,7 +136,7 @@ export async function callOperation(
         headers["content-type"] = "application/json";
       }
     }
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    if (options.headers) for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
     const response = await sendCall(core, call, { url, method: op.method, headers, body: payload });
     if (!response.ok) {
       const text = await response.text();
@@ -148,11 +174,11 @@ function parseErrorBody(text: string): unknown {
  * Bodies are read as text and parsed here: some operations answer JSON as `text/plain` or `text/json`,
  * and a 2xx with an empty body is `undefined`, not a parse error.
  */
-function parseJsonBody(text: unknown, response: Response, context: { operationId: string; method: string; url?: string }): unknown {
-  if (typeof text !== "string" || text.trim() === "") return undefined;
+function parseJsonBody(text: string, response: Response, context: { operationId: string; method: string; url?: string }): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    if (!/\S/.test(text)) return undefined; // tested only now: trimming every body first copied it
     throw new ServiceTitanError({ status: response.status, title: "the response body is not valid JSON", ...context, rawBody: text });
   }
 }
