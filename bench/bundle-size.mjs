@@ -12,16 +12,21 @@ import { buildOnce, ratio, report } from "./report.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 await buildOnce(root);
 const dir = mkdtempSync(path.join(root, ".bench-bundle-")); // inside the project, so node_modules resolves
+const RUNTIME_ALONE = "the runtime alone: one operation bound by hand (no crm table; openapi-fetch left out)";
 const apps = {
   "openapi-fetch alone (baseline)": `import createClient from "openapi-fetch"; const c = createClient({ baseUrl: "https://api.servicetitan.io/crm/v2" }); console.log(await c.GET("/tenant/{tenant}/customers/{id}", { params: { path: { tenant: 1, id: 1 } } }));`,
   "servicetitan-client: one crm operation": `import { createCrmClient } from ${JSON.stringify(path.join(root, "dist/generated/crm/index.js"))}; const crm = createCrmClient({ clientId: "c", clientSecret: "s", appKey: "k", tenant: 1 }); console.log(await crm.customers.get({ id: 1 }));`,
+  // Not something a user writes: the runtime's own share, without crm's operation table and without
+  // openapi-fetch (path style), to show what the 6 kB target is up against.
+  [RUNTIME_ALONE]: `import { bindDomain } from ${JSON.stringify(path.join(root, "dist/runtime/index.js"))}; const { operation } = bindDomain({ clientId: "c", clientSecret: "s", appKey: "k", tenant: 1 }, "/crm/v2"); const get = operation({ id: "Customers_Get", method: "GET", path: "/tenant/{tenant}/customers/{id}", result: "json" }); console.log(await get({ id: 1 }));`,
 };
 const sizes = {};
 let foreign = [];
 for (const [name, code] of Object.entries(apps)) {
   const entry = path.join(dir, `${Object.keys(sizes).length}.mjs`);
   writeFileSync(entry, code);
-  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "browser", write: false, metafile: true });
+  const external = name === RUNTIME_ALONE ? ["openapi-fetch"] : [];
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "browser", write: false, metafile: true, external });
   const text = result.outputFiles[0].text;
   sizes[name] = { min: text.length, gzip: gzipSync(text, { level: 9 }).length };
   if (name.startsWith("servicetitan")) {
@@ -39,5 +44,9 @@ report({
   targets: [
     { what: "≤ 6 kB gzip in all", measured: `${(ours.gzip / 1024).toFixed(1)} kB`, met: ours.gzip <= 6 * 1024 },
     { what: "no other domain's code in the bundle", measured: foreign.length ? foreign.join(", ") : "none", met: foreign.length === 0 },
+  ],
+  notes: [
+    `The runtime alone is ${(sizes[RUNTIME_ALONE].gzip / 1024).toFixed(1)} kB gzip: tokens, retries, the rate limiter, paging, errors and config checks are all reachable from one call. ` +
+      "Within 6 kB with crm's operation table and openapi-fetch would take a different public shape (one import per operation, path style and paging apart), not a smaller build of this one.",
   ],
 });

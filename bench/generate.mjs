@@ -45,6 +45,7 @@ const subjects = [
   { id: "hey", name: "@hey-api/openapi-ts (types + SDK + fetch client)", args: [path.join(root, "bench/hey-api-runner.mjs"), specs, path.join(out, "hey")] },
   { id: "orval", name: "orval (fetch client)", args: [path.join(root, "bench/orval-runner.mjs"), specs, path.join(out, "orval")] },
   { id: "regen", name: "stgen generate after a one-spec release (crm changed, cache on)", args: [cli, "generate", "--specs", release, "--out", path.join(out, "regen"), "--cache-dir", cache], before: forgetCrm },
+  { id: "floor", name: "floor of that regeneration: crm's spec read and typed alone (stgen's emitTypes, fresh process)", args: [path.join(root, "bench/regen-floor.mjs"), path.join(release, "crm-v2.json")] },
   { id: "tsc", name: "tsc --noEmit over generated/ (+ runtime/)", args: [path.join(root, "node_modules/typescript/bin/tsc"), "-p", tsconfig], noRatio: true },
 ];
 // Rounds interleave the subjects, so a slow spell of a noisy machine hits all of them alike.
@@ -59,6 +60,7 @@ rmSync(out, { recursive: true, force: true });
 rmSync(tsconfig);
 const results = Object.fromEntries(subjects.map((subject, i) => [subject.id, { ...subject, ms: median(samples[i].map((s) => s.ms)), rss: median(samples[i].map((s) => s.rss)) }]));
 const base = results.baseline.ms;
+const percentOfCold = (result) => `${((result.ms / results.stgen.ms) * 100).toFixed(0)}%`;
 report({
   id: "generation",
   title: `Cold generation of the 24 specs (fresh process each, medians of ${runs})`,
@@ -69,6 +71,10 @@ report({
     { what: "stgen generate ≤ 1.5× openapi-typescript types-only", measured: ratio(results.stgen.ms / base), met: results.stgen.ms / base <= 1.5 },
     { what: "stgen generate faster than @hey-api/openapi-ts", measured: ratio(results.stgen.ms / results.hey.ms), met: results.stgen.ms < results.hey.ms },
     { what: "stgen generate faster than orval", measured: ratio(results.stgen.ms / results.orval.ms), met: results.stgen.ms < results.orval.ms },
-    { what: "regeneration after a one-spec release ≤ 25% of cold", measured: `${((results.regen.ms / results.stgen.ms) * 100).toFixed(0)}%`, met: results.regen.ms <= 0.25 * results.stgen.ms },
+    { what: "regeneration after a one-spec release ≤ 25% of cold", measured: `${percentOfCold(results.regen)} (floor: ${percentOfCold(results.floor)})`, met: results.regen.ms <= 0.25 * results.stgen.ms },
+  ],
+  notes: [
+    `A regeneration still has to load openapi-typescript and make the changed domain's types; for crm (the largest domain) that alone takes ${percentOfCold(results.floor)} of a cold run ` +
+      "(the floor row), so a one-spec release of crm cannot reach 25% while the types come from openapi-typescript in a fresh process. The rest is process start-up, reading the 24 specs and writing the files.",
   ],
 });

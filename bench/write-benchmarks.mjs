@@ -26,7 +26,7 @@ export function benchmarksMd(results) {
   for (const section of results.sections) {
     lines.push(`## ${section.title}`, "", `Re-run: \`${section.rerun}\``, "", `| ${section.columns.join(" | ")} |`, `|${section.columns.map(() => "---").join("|")}|`);
     for (const row of section.rows) lines.push(`| ${row.join(" | ")} |`);
-    lines.push("");
+    lines.push("", ...(section.notes ?? []).flatMap((note) => [note, ""]));
   }
   return lines.join("\n");
 }
