@@ -38,12 +38,20 @@ const subjects = [
 
 const samples = subjects.map(() => []);
 for (const subject of subjects) for (let i = 0; i < 500; i++) await subject.call(); // warm up (and cache the token)
-// Call by call in turn, so a slow spell of the machine falls on all subjects alike.
+// Call by call in turn, so a slow spell of the machine falls on all subjects alike, and in a shuffled
+// order each turn, so none always follows the same one (and meets its garbage).
+let seed = 1;
+const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+const order = subjects.map((_, index) => index);
 for (let round = 0; round < rounds; round++) {
   for (let i = 0; i < calls; i++) {
-    for (const [index, subject] of subjects.entries()) {
+    for (let k = order.length - 1; k > 0; k--) {
+      const j = Math.floor(random() * (k + 1));
+      [order[k], order[j]] = [order[j], order[k]];
+    }
+    for (const index of order) {
       const started = performance.now();
-      await subject.call();
+      await subjects[index].call();
       samples[index].push(performance.now() - started);
     }
   }

@@ -15,8 +15,11 @@ export function tokenSafetyMarginMs(expiresInSeconds: number): number {
 }
 
 export interface TokenProvider {
-  /** A valid access token: cached, or fetched once for all concurrent callers. */
-  get(signal?: AbortSignal): Promise<string>;
+  /**
+   * A valid access token: cached, or fetched once for all concurrent callers. A cached token in a store
+   * that answers at once comes back as it is, not in a promise: that is every call but a few.
+   */
+  get(signal?: AbortSignal): string | Promise<string>;
   /** Forget `token` after a 401, unless a newer one has already replaced it. */
   invalidate(token: string): Promise<void>;
 }
@@ -84,9 +87,13 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
     }
   };
 
-  const get = async (signal?: AbortSignal): Promise<string> => {
-    const cached = await store.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.accessToken; // the hot path: nothing else to wait for
+  const get = (signal?: AbortSignal): string | Promise<string> => {
+    const cached = store.get(key);
+    if (isPromiseLike(cached)) return Promise.resolve(cached).then((token) => (isFresh(token) ? token.accessToken : refresh(signal)));
+    return isFresh(cached) ? cached.accessToken : refresh(signal); // the hot path: nothing to wait for
+  };
+
+  const refresh = async (signal?: AbortSignal): Promise<string> => {
     let flight = inFlight.get(key);
     if (!flight) {
       flight = fetchShared().finally(() => inFlight.delete(key));
@@ -103,6 +110,14 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
       if (cached?.accessToken === token) await store.delete(key);
     },
   };
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === "function";
+}
+
+function isFresh(token: CachedToken | undefined): token is CachedToken {
+  return token !== undefined && token.expiresAt > Date.now();
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {
