@@ -74,7 +74,8 @@ report({
     { what: "regeneration after a one-spec release ≤ 25% of cold", measured: `${percentOfCold(results.regen)} (floor: ${percentOfCold(results.floor)})`, met: results.regen.ms <= 0.25 * results.stgen.ms },
   ],
   notes: [
-    `A regeneration still has to load openapi-typescript and make the changed domain's types; for crm (the largest domain) that alone takes ${percentOfCold(results.floor)} of a cold run ` +
-      "(the floor row), so a one-spec release of crm cannot reach 25% while the types come from openapi-typescript in a fresh process. The rest is process start-up, reading the 24 specs and writing the files.",
+    `A regeneration has to load openapi-typescript and make the changed domain's types: for crm (the largest domain) that alone is ${percentOfCold(results.floor)} of a cold run ` +
+      `(the floor row, itself a fresh process), which leaves ${Math.max(0, 25 - Number.parseFloat(percentOfCold(results.floor)))} points of the 25% target for everything else a run does ` +
+      `(start-up, reading and checking the 24 specs, ts-morph and prettier for crm's client, writing 98 files): ${Number.parseFloat(percentOfCold(results.regen)) - Number.parseFloat(percentOfCold(results.floor))} points here.`,
   ],
 });
