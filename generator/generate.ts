@@ -63,7 +63,7 @@ async function generateWith(clientThread: ClientThread, options: GenerateOptions
   const types: string[] = [];
   for (const domain of toGenerate) {
     const domainStarted = performance.now();
-    types.push(await emitTypes(domain));
+    types.push(await emitTypes(domain).catch((error: Error) => Promise.reject(new Error(`${domain.file}: openapi-typescript failed: ${error.message}`, { cause: error }))));
     line(domain, `${Math.round(performance.now() - domainStarted)} ms`);
   }
   const clients = toGenerate.length ? await clientThread.finish() : new Map<string, string>();
