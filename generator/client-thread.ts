@@ -17,12 +17,12 @@ export interface ClientThread {
 }
 
 /**
- * Emitting the clients (ts-morph) and formatting them (prettier) takes about half as long as
- * openapi-typescript takes for the types, and neither needs the other. So a second thread starts at
- * once (it loads ts-morph while the main thread reads the specs), then emits the clients and formats
- * them while the main thread makes the types; the main thread formats whatever is left when its types
- * are done. (Making types on both threads was slower on 2 cores: openapi-typescript then loads, and
- * warms up, twice.) This module stays light (no ts-morph, no prettier), so the main thread loads neither until needed.
+ * Emitting the clients (ts-morph) and formatting them (prettier) takes about as long as openapi-typescript
+ * takes for the types, and neither needs the other. So a second thread starts at once (it loads ts-morph
+ * while the main thread reads the specs), then emits the clients and formats them while the main thread
+ * makes the types; the main thread formats whatever is left when its types are done. (Making types on
+ * both threads was slower on 2 cores: openapi-typescript then loads, and warms up, twice.) This module
+ * stays light (no ts-morph, no prettier), so the main thread loads neither until it needs them.
  */
 export function startClientThread(parallel: boolean): ClientThread {
   const cursor = new Int32Array(new SharedArrayBuffer(4));

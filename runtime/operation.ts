@@ -77,20 +77,29 @@ const querySerializer = createQuerySerializer();
 
 /** The call's URL, built as openapi-fetch builds it (a test compares the two), a little faster. */
 export function operationUrl(op: CompiledOperation, baseUrl: string, path: Record<string, unknown>, query: Record<string, unknown>): string {
-  let url: string | undefined = op.pathParts ? baseUrl + op.pathParts[0] : undefined;
-  for (let index = 1; url !== undefined && index < op.pathParts!.length; index += 2) {
-    const value = path[op.pathParts![index]!];
-    // openapi-fetch's "simple" style; arrays and objects (none in ServiceTitan's specs) are left to it.
-    url = value !== null && typeof value === "object" ? undefined : url + encodeURIComponent(value as string) + op.pathParts![index + 1];
-  }
-  url ??= defaultPathSerializer(baseUrl + op.path, path);
-  let search = "";
-  for (const _ in query) {
-    search = querySerializer(query);
-    break;
-  }
+  const url = (op.pathParts && fillPath(op.pathParts, baseUrl, path)) ?? defaultPathSerializer(baseUrl + op.path, path);
+  let search = isEmpty(query) ? "" : querySerializer(query);
   if (search.startsWith("?")) search = search.slice(1);
   return search ? `${url}?${search}` : url;
+}
+
+/**
+ * openapi-fetch's "simple" style for primitive values; undefined when a value is an array or an object
+ * (none in ServiceTitan's specs), which openapi-fetch's own serializer then handles.
+ */
+function fillPath(parts: string[], baseUrl: string, path: Record<string, unknown>): string | undefined {
+  let url = baseUrl + parts[0];
+  for (let index = 1; index < parts.length; index += 2) {
+    const value = path[parts[index]!];
+    if (value !== null && typeof value === "object") return undefined;
+    url += encodeURIComponent(value as string) + parts[index + 1];
+  }
+  return url;
+}
+
+function isEmpty(object: Record<string, unknown>): boolean {
+  for (const _ in object) return false;
+  return true;
 }
 
 /** Sorts one argument object into path parameters, query parameters and the body. */
