@@ -31,7 +31,7 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
   const limits = budgets(core, modulePath);
 
   /** Each call gets its own `fetch` (openapi-fetch takes one per request), which carries the call's settings. */
-  const newCall = (method: string, options: RequestOptions, operationId?: string): CallState => ({
+  const newCall = (method: string, options: RequestOptions, bodyReader: CallState["bodyReader"], operationId?: string): CallState => ({
     operationId,
     method,
     signal: options.signal,
@@ -40,12 +40,13 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     maxAttempts: options.retry === false ? 1 : (options.retry?.maxAttempts ?? core.config.retry.maxAttempts),
     limits,
     attempts: 0,
+    bodyReader,
   });
 
   /** Path-style calls get what generated methods get: the tenant filled in, limits, retries and timeouts. */
   const forward = (method: string) => async (url: string, init: Record<string, unknown> & RequestOptions = {}) => {
     const params = (init.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    const call = newCall(method, init);
+    const call = newCall(method, init, "later"); // openapi-fetch reads the body after our fetch returns
     try {
       return await transport.request(method, url, { ...init, fetch: callFetch(core, call), params: { ...params, path: { tenant: core.config.tenant, ...params.path } } });
     } catch (error) {
@@ -67,7 +68,7 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     operation(spec) {
       const op = compileOperation(spec);
       const call = (args?: Record<string, unknown>, options: RequestOptions = {}) =>
-        callOperation(core, baseUrl, op, args, options, newCall(op.method, options, op.id));
+        callOperation(core, baseUrl, op, args, options, newCall(op.method, options, "caller", op.id));
       if (spec.paging === "page") return withPaging(call as never) as unknown as OperationFn;
       if (spec.paging === "export") return withExportPaging(call as never) as unknown as OperationFn;
       return call as unknown as OperationFn;

@@ -167,6 +167,8 @@ export async function callOperation(
         : createError({ status: 0, title: `reading the response failed: ${(error as Error)?.message ?? error}`, ...context, url: call.url, attempts: call.attempts, kind: (error as Error)?.name === "TimeoutError" ? "timeout" : "network", cause: error });
     callHook(core.config.hooks.onError, failure, core.config.logger);
     throw failure;
+  } finally {
+    call.settle?.(); // the body has been read (or the call failed): the attempt's timeout can go
   }
 }
 

@@ -21,6 +21,14 @@ export interface CallState {
   url?: string;
   /** For a final 429: how long the server asked to wait. */
   retryAfterMs?: number;
+  /**
+   * Who reads the final response's body. `caller` (generated methods): the caller calls `settle` once it
+   * has, which ends the attempt's timeout. `later` (path style: openapi-fetch reads it after `sendCall`
+   * returns): the timeout must clean up after itself.
+   */
+  bodyReader: "caller" | "later";
+  /** Ends the current attempt's timeout; see `bodyReader`. */
+  settle?: () => void;
 }
 
 type Outcome = { response: Response; failure?: Failure } | { error: ServiceTitanError; failure: Failure };
@@ -51,8 +59,9 @@ export async function sendCall(core: ServiceTitanCore, state: CallState, outgoin
     const decision = decide(outcome.failure, attempt, state.method, state.replayAllowed, { ...core.config.retry, maxAttempts: state.maxAttempts });
     if (!decision.retry) {
       if ("error" in outcome) throw outcome.error;
-      return outcome.response;
+      return outcome.response; // its reader settles the attempt
     }
+    state.settle?.();
     if ("response" in outcome) await outcome.response.body?.cancel();
     const reason = "response" in outcome ? `HTTP ${outcome.response.status}` : outcome.error.title;
     const delayMs = Math.round(decision.delayMs);
@@ -77,9 +86,7 @@ export function callFetch(core: ServiceTitanCore, state: CallState): (request: R
  * request itself: on a loopback server each extra await was a measurable share of a call.
  */
 async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, attempt: number): Promise<Outcome> {
-  // The attempt's signal: its timeout (which also covers reading the body), and the caller's abort if any.
-  const timeout = AbortSignal.timeout(state.timeoutMs);
-  const signal = state.signal ? AbortSignal.any([state.signal, timeout]) : timeout;
+  const signal = attemptSignal(state);
   try {
     const cached = core.tokens.get(signal);
     let token = typeof cached === "string" ? cached : await cached;
@@ -105,6 +112,27 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
     if (signal.aborted) return { error: fail("timeout", `request timed out after ${state.timeoutMs} ms`), failure: { kind: "timeout" } };
     return { error: fail("network", `network error: ${describeCause(error)}`), failure: { kind: "network" } };
   }
+}
+
+/**
+ * The attempt's signal: its timeout (which also covers reading the body), and the caller's abort if any.
+ * For generated methods the timeout is a controller and a timer that `settle` clears once the body is
+ * read: on a loopback call that measured 6 µs against 8 for `AbortSignal.timeout` (a weak timer and a
+ * finalization registry), a tenth of what this client adds to a call.
+ */
+function attemptSignal(state: CallState): AbortSignal {
+  let timeout: AbortSignal;
+  if (state.bodyReader === "later") {
+    timeout = AbortSignal.timeout(state.timeoutMs); // nobody tells us when the body is read: a timer that cleans up itself
+    state.settle = undefined;
+  } else {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), state.timeoutMs);
+    (timer as { unref?: () => void }).unref?.(); // the request itself keeps the process alive, not its timer
+    timeout = controller.signal;
+    state.settle = () => clearTimeout(timer);
+  }
+  return state.signal ? AbortSignal.any([state.signal, timeout]) : timeout;
 }
 
 async function send(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, token: string, signal: AbortSignal, attempt: number): Promise<Response> {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   AuthenticationError,
   ConflictError,
@@ -167,6 +167,48 @@ describe("transient failures", () => {
     const error = await failure(st.crm.customers.get({ id: 6 }, { retry: { maxAttempts: 2 } }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ status: 0, attempts: 2, title: "request timed out after 200 ms" });
+  });
+
+  it("times out a body that stalls half-way: the attempt's timeout covers reading the body", async () => {
+    const st = client({ timeoutMs: 300 });
+    await st.crm.customers.get({ id: 1 }); // the token first
+    mock.injectFault({ stallBodyMs: 100 }, { operationId: "Customers_Get" });
+    expect((await st.crm.customers.get({ id: 8 })).id).toBe(8); // slow, but within the limit
+    mock.injectFault({ stallBodyMs: 2000 }, { operationId: "Customers_Get" });
+    const started = Date.now();
+    const error = await failure(st.crm.customers.get({ id: 8 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ status: 0, attempts: 1 });
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it("leaves no attempt timeout running once a call is over, whatever its end", async () => {
+    const st = client({ timeoutMs: 123_456 });
+    await st.crm.customers.get({ id: 1 }); // the token first
+    const armed = new Set<unknown>();
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    const setSpy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: () => void, ms?: number) => {
+      const timer = realSet(handler, ms);
+      if (ms === 123_456) armed.add(timer);
+      return timer;
+    }) as typeof setTimeout);
+    const clearSpy = vi.spyOn(globalThis, "clearTimeout").mockImplementation(((timer: Parameters<typeof clearTimeout>[0]) => {
+      armed.delete(timer);
+      realClear(timer);
+    }) as typeof clearTimeout);
+    try {
+      mock.injectFault({ status: 503 }, { operationId: "Customers_Get" }); // a retried attempt
+      await st.crm.customers.get({ id: 2 });
+      await failure(st.crm.customers.get({ id: 99_999 })); // an error answer, its body read
+      for await (const customer of st.crm.customers.getList.all({}, { maxItems: 3 })) expect(customer.id).toBeGreaterThan(0); // paged
+      await st.crm.customers.get({ id: 3 });
+      expect(setSpy.mock.calls.filter(([, ms]) => ms === 123_456).length).toBeGreaterThanOrEqual(5);
+      expect(armed.size).toBe(0);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    }
   });
 
   it("sends a POST that gets a 503 exactly once, unless the caller allows replaying it", async () => {

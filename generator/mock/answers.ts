@@ -47,7 +47,8 @@ export function htmlErrorPage(status: number): Answer {
   };
 }
 
-export function send(res: ServerResponse, answer: Answer): void {
+/** Writes the answer; with `stallBodyMs`, the second half of the body only that much later. */
+export function send(res: ServerResponse, answer: Answer, stallBodyMs = 0): void {
   const body =
     answer.body === undefined
       ? Buffer.alloc(0)
@@ -57,5 +58,8 @@ export function send(res: ServerResponse, answer: Answer): void {
   const headers: Record<string, string | number> = { ...answer.headers, "Content-Length": body.length };
   if (answer.body !== undefined) headers["Content-Type"] = answer.contentType ?? "application/json; charset=utf-8";
   res.writeHead(answer.status, headers);
-  res.end(body);
+  if (stallBodyMs <= 0) return void res.end(body);
+  const half = Math.floor(body.length / 2);
+  res.write(body.subarray(0, half));
+  setTimeout(() => res.end(body.subarray(half)), stallBodyMs);
 }

@@ -26,7 +26,9 @@ export type Fault =
   /** Close the connection without answering. */
   | { drop: true }
   /** Wait, then answer normally. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Answer normally, but hold back the second half of the body this long (a body that stalls mid-way). */
+  | { stallBodyMs: number };
 
 /** Which requests a queued fault applies to; all given fields must match. */
 export interface FaultMatch {

@@ -122,9 +122,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const url = new URL(req.url ?? "/", "http://mock.invalid");
     const pathname = url.pathname.replace(/\/+$/, "") || "/";
     const entry = log.add(req, url, rawBody, tokens);
+    let stallBodyMs = 0;
     const reply = (answer: Answer) => {
       entry.status = answer.status;
-      send(res, answer);
+      send(res, answer, stallBodyMs);
     };
 
     if (pathname.endsWith("/connect/token")) {
@@ -169,7 +170,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         return void req.socket.destroy();
       }
       if ("status" in fault) return reply(faultAnswer(fault));
-      await sleep(fault.delayMs);
+      if ("delayMs" in fault) await sleep(fault.delayMs);
+      else stallBodyMs = fault.stallBodyMs;
     }
 
     const input = readInput(op, match, url.searchParams, rawBody, req.headers["content-type"] ?? "", validator);
