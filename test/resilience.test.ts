@@ -188,8 +188,9 @@ describe("transient failures", () => {
     const armed = new Set<unknown>();
     const realSet = globalThis.setTimeout;
     const realClear = globalThis.clearTimeout;
-    const setSpy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: () => void, ms?: number) => {
-      const timer = realSet(handler, ms);
+    // Every argument passed on: undici's own timers carry theirs (a parser WeakRef) to their handlers.
+    const setSpy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const timer = realSet(handler, ms, ...args);
       if (ms === 123_456) armed.add(timer);
       return timer;
     }) as typeof setTimeout);
