@@ -39,6 +39,8 @@ async function load() {
   const redocly = createRequire(require.resolve("openapi-typescript"))("@redocly/openapi-core") as {
     createConfig(config: { rules: Record<string, never> }, options: { extends: string[] }): Promise<GlobalContext["redoc"]>;
   };
+  // The context carries a Redocly config as openapiTS() builds one (the transform itself does not read it
+  // in 7.x); an empty one, from the Redocly that openapi-typescript itself depends on.
   const redoc = await redocly.createConfig({ rules: {} }, { extends: [] });
   const { astToString, transformSchema, scanDiscriminators, resolveRef } = openapiTypescript;
   /**
