@@ -146,7 +146,8 @@ async function send(core: ServiceTitanCore, state: CallState, outgoing: Outgoing
   const { hooks, logger } = core.config;
   if (hooks.onRequest) callHook(hooks.onRequest, { operationId: state.operationId, method, url, attempt, headers: visibleHeaders(headers) }, logger);
   const started = performance.now();
-  const response = await core.config.fetch(url, { method, headers, body, signal });
+  const { fetch } = core.config; // called on its own: a browser's fetch throws if `this` is not the window
+  const response = await fetch(url, { method, headers, body, signal });
   const durationMs = Math.round(performance.now() - started);
   if (hooks.onResponse) callHook(hooks.onResponse, { operationId: state.operationId, method, url, attempt, status: response.status, durationMs }, logger);
   logger?.debug?.(`ServiceTitan ${method} ${url} → ${response.status} in ${durationMs} ms (attempt ${attempt})`);

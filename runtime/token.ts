@@ -33,7 +33,8 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
     const body = new URLSearchParams({ grant_type: "client_credentials", client_id: config.clientId, client_secret: clientSecret });
     let response: Response;
     try {
-      response = await config.fetch(tokenUrl, {
+      const { fetch } = config; // called on its own, as in send.ts
+      response = await fetch(tokenUrl, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
         body,

@@ -318,4 +318,16 @@ describe("config", () => {
       `https://api-integration.servicetitan.io/crm/v2/tenant/${CREDENTIALS.tenant}/customers/1`,
     ]);
   });
+
+  it("calls the given fetch on its own, as a browser's fetch needs (it throws when `this` is another object)", async () => {
+    const calls: string[] = [];
+    const browserLikeFetch = function (this: unknown, input: RequestInfo | URL) {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Failed to execute 'fetch': Illegal invocation");
+      calls.push(String(input));
+      return Promise.resolve(new Response(JSON.stringify({ access_token: "t", expires_in: 900, id: 1 }), { status: 200 }));
+    } as typeof fetch;
+    const customer = await createServiceTitan({ ...CREDENTIALS, fetch: browserLikeFetch }).crm.customers.get({ id: 1 });
+    expect(customer.id).toBe(1);
+    expect(calls).toHaveLength(2); // the token, then the call
+  });
 });
