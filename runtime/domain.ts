@@ -4,7 +4,7 @@ import type { ServiceTitanConfig } from "./config.js";
 import { toCore, type ServiceTitanCore } from "./core.js";
 import { ServiceTitanError } from "./errors.js";
 import { callHook } from "./hooks.js";
-import { callOperation, compileOperation, type OperationFn, type OperationSpec, type RequestOptions } from "./operation.js";
+import { callOperation, compileOperation, readBodyOf, type OperationFn, type OperationSpec, type RequestOptions } from "./operation.js";
 import { withExportPaging, withPaging } from "./paging.js";
 import { callFetch, type CallState } from "./send.js";
 
@@ -31,7 +31,7 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
   const limits = budgets(core, modulePath);
 
   /** Each call gets its own `fetch` (openapi-fetch takes one per request), which carries the call's settings. */
-  const newCall = (method: string, options: RequestOptions, bodyReader: CallState["bodyReader"], operationId?: string): CallState => ({
+  const newCall = (method: string, options: RequestOptions, readBody?: CallState["readBody"], operationId?: string): CallState => ({
     operationId,
     method,
     signal: options.signal,
@@ -40,13 +40,13 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     maxAttempts: options.retry === false ? 1 : (options.retry?.maxAttempts ?? core.config.retry.maxAttempts),
     limits,
     attempts: 0,
-    bodyReader,
+    readBody,
   });
 
   /** Path-style calls get what generated methods get: the tenant filled in, limits, retries and timeouts. */
   const forward = (method: string) => async (url: string, init: Record<string, unknown> & RequestOptions = {}) => {
     const params = (init.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    const call = newCall(method, init, "later"); // openapi-fetch reads the body after our fetch returns
+    const call = newCall(method, init); // openapi-fetch reads the body, after our fetch returns
     try {
       return await transport.request(method, url, { ...init, fetch: callFetch(core, call), params: { ...params, path: { tenant: core.config.tenant, ...params.path } } });
     } catch (error) {
@@ -67,8 +67,9 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     pathStyle,
     operation(spec) {
       const op = compileOperation(spec);
+      const readBody = readBodyOf(op);
       const call = (args?: Record<string, unknown>, options: RequestOptions = {}) =>
-        callOperation(core, baseUrl, op, args, options, newCall(op.method, options, "caller", op.id));
+        callOperation(core, baseUrl, op, args, options, newCall(op.method, options, readBody, op.id));
       if (spec.paging === "page") return withPaging(call as never) as unknown as OperationFn;
       if (spec.paging === "export") return withExportPaging(call as never) as unknown as OperationFn;
       return call as unknown as OperationFn;

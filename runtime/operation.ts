@@ -146,18 +146,12 @@ export async function callOperation(
       }
     }
     if (options.headers) for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
-    const response = await sendCall(core, call, { url, method: op.method, headers, body: payload });
+    const { response, body: received } = await sendCall(core, call, { url, method: op.method, headers, body: payload });
     if (!response.ok) {
       const text = await response.text();
       throw errorFromResponse(response, parseErrorBody(text), { ...context, url: call.url, attempts: call.attempts, retryAfterMs: call.retryAfterMs, requiredScopes: op.scopes });
     }
-    if (op.result === "binary") return await response.blob();
-    if (op.result === "none") {
-      await response.body?.cancel();
-      return undefined;
-    }
-    const text = await response.text();
-    return op.result === "json" ? parseJsonBody(text, response, { ...context, url: call.url }) : text;
+    return op.result === "json" ? parseJsonBody(received as string, response, { ...context, url: call.url }) : received;
   } catch (error) {
     if (options.signal?.aborted && !(error instanceof ServiceTitanError)) throw options.signal.reason;
     // Reading the body can fail too (reset or timeout mid-body).
@@ -170,6 +164,13 @@ export async function callOperation(
   } finally {
     call.settle?.(); // the body has been read (or the call failed): the attempt's timeout can go
   }
+}
+
+/** How a 2xx body is read, within the attempt (see `CallState.readBody`): text (JSON is parsed later), a Blob, or nothing. */
+export function readBodyOf(op: OperationSpec): (response: Response) => Promise<unknown> {
+  if (op.result === "binary") return (response) => response.blob();
+  if (op.result === "none") return async (response) => void (await response.body?.cancel());
+  return (response) => response.text();
 }
 
 /** An error body as ServiceTitan sends it (JSON), or the text (an HTML page), or nothing. */

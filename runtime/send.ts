@@ -22,16 +22,23 @@ export interface CallState {
   /** For a final 429: how long the server asked to wait. */
   retryAfterMs?: number;
   /**
-   * Who reads the final response's body. `caller` (generated methods): the caller calls `settle` once it
-   * has, which ends the attempt's timeout. `later` (path style: openapi-fetch reads it after `sendCall`
-   * returns): the timeout must clean up after itself.
+   * Generated methods: reads a 2xx body within the attempt, so a body that stalls or breaks off is retried
+   * like any timeout or reset; the caller calls `settle` when done with the call (it may still read an
+   * error body). Absent for path style: openapi-fetch reads the body after `sendCall` returns, so the
+   * attempt's timeout must clean up after itself.
    */
-  bodyReader: "caller" | "later";
-  /** Ends the current attempt's timeout; see `bodyReader`. */
+  readBody?: (response: Response) => Promise<unknown>;
+  /** Ends the current attempt's timeout; see `readBody`. */
   settle?: () => void;
 }
 
-type Outcome = { response: Response; failure?: Failure } | { error: ServiceTitanError; failure: Failure };
+/** The final answer: a 2xx with its body already read (with `readBody`), or any other status, unread. */
+export interface Received {
+  response: Response;
+  body?: unknown;
+}
+
+type Outcome = { response: Response; body?: unknown; failure?: Failure } | { error: ServiceTitanError; failure: Failure };
 
 /** A request to send: a body that can be sent again (a string, bytes or FormData), so retries can replay it. */
 export interface Outgoing {
@@ -46,20 +53,20 @@ export interface Outgoing {
  * Sends one call. Each attempt takes a token (fresh if the cached one expired meanwhile), waits for a
  * rate-limit slot, sets `Authorization` and `ST-App-Key`, and runs under its own timeout; a 401 drops the
  * token and sends once more with a new one. Failures are retried as `retry.ts` decides, waiting in a way
- * the caller's signal can cut short. Resolves to the final response (ok or not); throws for no response.
+ * the caller's signal can cut short. Resolves to the final answer (ok or not); throws for no answer.
  */
-export async function sendCall(core: ServiceTitanCore, state: CallState, outgoing: Outgoing): Promise<Response> {
+export async function sendCall(core: ServiceTitanCore, state: CallState, outgoing: Outgoing): Promise<Received> {
   const { hooks, logger } = core.config;
   state.url = outgoing.url;
   for (let attempt = 1; ; attempt++) {
     state.attempts = attempt;
     const outcome = await tryOnce(core, state, outgoing, attempt);
-    if (!outcome.failure) return (outcome as { response: Response }).response;
+    if (!outcome.failure) return outcome as Received;
     if (outcome.failure.kind === "status") state.retryAfterMs = outcome.failure.retryAfterMs;
     const decision = decide(outcome.failure, attempt, state.method, state.replayAllowed, { ...core.config.retry, maxAttempts: state.maxAttempts });
     if (!decision.retry) {
       if ("error" in outcome) throw outcome.error;
-      return outcome.response; // its reader settles the attempt
+      return outcome; // its reader settles the attempt
     }
     state.settle?.();
     if ("response" in outcome) await outcome.response.body?.cancel();
@@ -77,7 +84,7 @@ export function callFetch(core: ServiceTitanCore, state: CallState): (request: R
     const body = request.body ? await request.arrayBuffer() : undefined; // read once, so it can be sent again
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
-    return sendCall(core, state, { url: request.url, method: request.method, headers, body });
+    return (await sendCall(core, state, { url: request.url, method: request.method, headers, body })).response;
   };
 }
 
@@ -87,6 +94,7 @@ export function callFetch(core: ServiceTitanCore, state: CallState): (request: R
  */
 async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, attempt: number): Promise<Outcome> {
   const signal = attemptSignal(state);
+  let answered = false;
   try {
     const cached = core.tokens.get(signal);
     let token = typeof cached === "string" ? cached : await cached;
@@ -97,7 +105,10 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
       token = await core.tokens.get(signal);
       response = await send(core, state, outgoing, token, signal, attempt);
     }
-    return response.ok ? { response } : await classify(response);
+    if (!response.ok) return await classify(response);
+    if (!state.readBody) return { response };
+    answered = true;
+    return { response, body: await state.readBody(response) };
   } catch (error) {
     const fail = (kind: "timeout" | "network", title: string) =>
       createError({ status: 0, title, kind, operationId: state.operationId, method: state.method, url: state.url, attempts: attempt, cause: error });
@@ -109,8 +120,9 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
       const tokenError = createError({ status, title, traceId, method, url, kind: refused ? "auth" : undefined, operationId: state.operationId, attempts: attempt, cause: error.cause });
       return { error: tokenError, failure: refused ? { kind: "status", status: error.status, maintenance: false } : { kind: "not-sent" } };
     }
-    if (signal.aborted) return { error: fail("timeout", `request timed out after ${state.timeoutMs} ms`), failure: { kind: "timeout" } };
-    return { error: fail("network", `network error: ${describeCause(error)}`), failure: { kind: "network" } };
+    const what = answered ? "reading the response" : "request";
+    if (signal.aborted) return { error: fail("timeout", `${what} timed out after ${state.timeoutMs} ms`), failure: { kind: "timeout" } };
+    return { error: fail("network", `network error${answered ? " while reading the response" : ""}: ${describeCause(error)}`), failure: { kind: "network" } };
   }
 }
 
@@ -122,7 +134,7 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
  */
 function attemptSignal(state: CallState): AbortSignal {
   let timeout: AbortSignal;
-  if (state.bodyReader === "later") {
+  if (!state.readBody) {
     timeout = AbortSignal.timeout(state.timeoutMs); // nobody tells us when the body is read: a timer that cleans up itself
     state.settle = undefined;
   } else {

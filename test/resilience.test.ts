@@ -169,17 +169,27 @@ describe("transient failures", () => {
     expect(error).toMatchObject({ status: 0, attempts: 2, title: "request timed out after 200 ms" });
   });
 
-  it("times out a body that stalls half-way: the attempt's timeout covers reading the body", async () => {
+  it("retries a GET whose body stalls half-way (the attempt's timeout covers reading it), but not a POST", async () => {
     const st = client({ timeoutMs: 300 });
     await st.crm.customers.get({ id: 1 }); // the token first
     mock.injectFault({ stallBodyMs: 100 }, { operationId: "Customers_Get" });
     expect((await st.crm.customers.get({ id: 8 })).id).toBe(8); // slow, but within the limit
     mock.injectFault({ stallBodyMs: 2000 }, { operationId: "Customers_Get" });
+    expect((await st.crm.customers.get({ id: 8 })).id).toBe(8); // the second attempt gets it whole
+    expect(statuses().slice(-2)).toEqual([200, 200]);
+
+    mock.injectFault({ stallBodyMs: 2000 }, { operationId: "Customers_Get", times: 2 });
     const started = Date.now();
-    const error = await failure(st.crm.customers.get({ id: 8 }));
+    const error = await failure(st.crm.customers.get({ id: 8 }, { retry: { maxAttempts: 2 } }));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ status: 0, attempts: 1 });
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(error).toMatchObject({ status: 0, attempts: 2, title: "reading the response timed out after 300 ms" });
+    expect(Date.now() - started).toBeLessThan(2500);
+
+    const body = { name: "Stalled Plumbing", type: "Residential" as const, address: { street: "1 A St", city: "Austin", state: "TX", zip: "78701", country: "USA" }, locations: [] };
+    mock.injectFault({ stallBodyMs: 2000 }, { operationId: "Customers_Create" });
+    const posted = await failure(st.crm.customers.create({ body }));
+    expect(posted).toMatchObject({ attempts: 1 }); // the server may have created it: not sent again
+    expect(mock.apiRequests().filter((r) => r.method === "POST")).toHaveLength(1);
   });
 
   it("leaves no attempt timeout running once a call is over, whatever its end", async () => {
