@@ -154,7 +154,8 @@ export async function callOperation(
     return op.result === "json" ? parseJsonBody(received as string, response, { ...context, url: call.url }) : received;
   } catch (error) {
     if (options.signal?.aborted && !(error instanceof ServiceTitanError)) throw options.signal.reason;
-    // Reading the body can fail too (reset or timeout mid-body).
+    // Reading an error answer's body can fail too (reset or timeout mid-body); a 2xx body was read, and
+    // retried if need be, within the attempt.
     const failure =
       error instanceof ServiceTitanError
         ? error
