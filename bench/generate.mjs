@@ -60,7 +60,8 @@ rmSync(out, { recursive: true, force: true });
 rmSync(tsconfig);
 const results = Object.fromEntries(subjects.map((subject, i) => [subject.id, { ...subject, ms: median(samples[i].map((s) => s.ms)), rss: median(samples[i].map((s) => s.rss)) }]));
 const base = results.baseline.ms;
-const percentOfCold = (result) => `${((result.ms / results.stgen.ms) * 100).toFixed(0)}%`;
+const pointsOfCold = (result) => Math.round((result.ms / results.stgen.ms) * 100);
+const percentOfCold = (result) => `${pointsOfCold(result)}%`;
 report({
   id: "generation",
   title: `Cold generation of the 24 specs (fresh process each, medians of ${runs})`,
@@ -75,7 +76,7 @@ report({
   ],
   notes: [
     `A regeneration has to load openapi-typescript and make the changed domain's types: for crm (the largest domain) that alone is ${percentOfCold(results.floor)} of a cold run ` +
-      `(the floor row, itself a fresh process), which leaves ${Math.max(0, 25 - Number.parseFloat(percentOfCold(results.floor)))} points of the 25% target for everything else a run does ` +
-      `(start-up, reading and checking the 24 specs, ts-morph and prettier for crm's client, writing 98 files): ${Number.parseFloat(percentOfCold(results.regen)) - Number.parseFloat(percentOfCold(results.floor))} points here.`,
+      `(the floor row, itself a fresh process), which leaves ${Math.max(0, 25 - pointsOfCold(results.floor))} points of the 25% target for everything else a run does ` +
+      `(start-up, reading and checking the 24 specs, ts-morph and prettier for crm's client, writing 98 files): ${pointsOfCold(results.regen) - pointsOfCold(results.floor)} points here.`,
   ],
 });

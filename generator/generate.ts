@@ -67,22 +67,20 @@ async function generateWith(clientThread: ClientThread, options: GenerateOptions
     line(domain, `${Math.round(performance.now() - domainStarted)} ms`);
   }
   const clients = toGenerate.length ? await clientThread.finish() : new Map<string, string>();
+  // What this run made, in the shape the cache keeps, so made and cached domains are written alike.
+  const made = new Map(toGenerate.map((domain, index) => [domain, { types: types[index]!, client: clients.get(`${domain.name}/client.ts`)! }]));
 
   for (const [index, domain] of domains.entries()) {
-    const hit = cached[index];
-    const typesText = hit ? hit.types : types[toGenerate.indexOf(domain)];
-    if (typesText === undefined) throw new Error(`internal error: the types of ${domain.file} were never made`);
-    files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + typesText);
-    files.set(`${domain.name}/client.ts`, hit ? hit.client : clients.get(`${domain.name}/client.ts`)!);
+    const entry = cached[index] ?? made.get(domain)!;
+    files.set(`${domain.name}/types.ts`, domainHeader(domain) + "\n" + entry.types);
+    files.set(`${domain.name}/client.ts`, entry.client);
     files.set(`${domain.name}/models.ts`, emitModels(domain));
     files.set(`${domain.name}/index.ts`, emitDomainIndex(domain));
   }
   files.set("index.ts", emitRootIndex(domains));
   files.set("manifest.json", emitManifest(domains));
   // Only after the whole run succeeded: the stale domains' files, for the next run.
-  for (const [index, domain] of toGenerate.entries()) {
-    await cache.set(domain, { types: types[index]!, client: files.get(`${domain.name}/client.ts`)! });
-  }
+  for (const [domain, entry] of made) await cache.set(domain, entry);
 
   const stale = options.check ? await staleFiles(options.outDir, files) : [];
   if (!options.check) await writeAtomically(options.outDir, files);

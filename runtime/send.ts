@@ -38,7 +38,7 @@ export interface Received {
   body?: unknown;
 }
 
-type Outcome = { response: Response; body?: unknown; failure?: Failure } | { error: ServiceTitanError; failure: Failure };
+type Outcome = (Received & { failure?: Failure }) | { error: ServiceTitanError; failure: Failure };
 
 /** A request to send: a body that can be sent again (a string, bytes or FormData), so retries can replay it. */
 export interface Outgoing {
