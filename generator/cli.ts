@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { SpecError } from "./errors.js";
+import { SpecError, UsageError } from "./errors.js";
 import { generate, lockSpecs } from "./generate.js";
 
 /** `stgen`: the command line. Each verb is a thin shell around a library function. */
@@ -60,17 +60,27 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       "update-specs <folder>",
-      "take a downloaded release into specs/, regenerate, and print what changed",
+      "take a downloaded release into specs/, regenerate, and print what changed. A release that lacks a domain specs/ has is refused (exit 2, nothing written) unless --remove names that domain",
       (y) =>
         y
           .positional("folder", { type: "string", demandOption: true, describe: "the new release's spec files (any names)" })
           .option("specs", { type: "string", default: "specs", describe: "the specs folder to update" })
-          .option("out", { type: "string", default: "generated", describe: "output folder to regenerate" }),
+          .option("out", { type: "string", default: "generated", describe: "output folder to regenerate" })
+          .option("remove", {
+            type: "array",
+            string: true,
+            default: [] as string[],
+            describe: "domains the release no longer has, to delete from specs/ and the output (e.g. --remove jpm telecom, or jpm,telecom); must name exactly the missing ones",
+            coerce: (values: (string | number)[]) => values.flatMap((value) => String(value).split(",")).map((name) => name.trim()).filter(Boolean),
+          })
+          .example("$0 update-specs ~/Downloads/st-release", "take a full release")
+          .example("$0 update-specs ~/Downloads/st-release --remove jpm", "take a release that no longer has the jpm domain, and delete it"),
       async (args) => {
         const { updateSpecs } = await import("./update-specs.js");
         const { renderSummary } = await import("./diff/render.js");
-        const result = await updateSpecs({ from: args.folder, specsDir: args.specs, outDir: args.out, onProgress: (line) => console.error(line) });
+        const result = await updateSpecs({ from: args.folder, specsDir: args.specs, outDir: args.out, remove: args.remove, onProgress: (line) => console.error(line) });
         for (const [from, to] of result.renamed) console.error(`${from} → ${args.specs}/${to}`);
+        for (const { name, file } of result.removed) console.error(`removed ${name} (${args.specs}/${file})`);
         console.error(`${args.specs}/ updated and locked; ${result.generated.files} files regenerated in ${args.out}/`);
         console.log(renderSummary(result.report));
       },
@@ -113,8 +123,6 @@ async function main(argv: string[]): Promise<number> {
     .parseAsync();
   return exitCode;
 }
-
-class UsageError extends Error {}
 
 main(hideBin(process.argv)).then(
   (code) => {

@@ -10,6 +10,14 @@ export class SpecError extends Error {
   }
 }
 
+/** A command used the wrong way (a bad option, or a request the command refuses); the CLI adds a pointer to --help. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
 export function escapePointerSegment(segment: string | number): string {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }

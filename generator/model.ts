@@ -95,7 +95,7 @@ export function buildDomainModel(spec: LoadedSpec): DomainWithSpec {
     }
   }
   operations.sort((a, b) => (a.group ?? "").localeCompare(b.group ?? "") || a.method.localeCompare(b.method));
-  checkNameClashes(file, operations);
+  checkNameClashes(file, domainName(spec.file), operations);
 
   return {
     name: domainName(spec.file),
@@ -288,20 +288,23 @@ function paginationKind(doc: OpenApiDocument, query: ParamModel[], op: Operation
   return null;
 }
 
-function checkNameClashes(file: string, operations: OperationModel[]): void {
-  const owners = new Map<string, string>();
+/** Two operations that would become one method (`Customers_Get`, `customers_get`), or a method that would hide a group or a verb. */
+function checkNameClashes(file: string, domain: string, operations: OperationModel[]): void {
+  const owners = new Map<string, { operationId: string; where: string }>();
   const groups = new Set(operations.map((op) => op.group).filter(Boolean));
   for (const op of operations) {
     const key = op.group === null ? op.method : `${op.group}.${op.method}`;
     const where = pointerOf(["paths", op.path, op.httpMethod.toLowerCase(), "operationId"]);
     const first = owners.get(key);
-    if (first) throw new SpecError(file, where, `operationId '${op.operationId}' and '${first}' both become the method '${key}'`);
+    if (first) {
+      throw new SpecError(file, where, `operationId '${op.operationId}' and '${first.operationId}' (at ${first.where}) both become the method st.${domain}.${key}`);
+    }
     if (op.group === null && groups.has(op.method)) {
       throw new SpecError(file, where, `operationId '${op.operationId}' becomes '${op.method}', which is also a group of methods`);
     }
     if (op.group === null && HTTP_METHODS.some((verb) => verb.toUpperCase() === op.method)) {
       throw new SpecError(file, where, `operationId '${op.operationId}' would hide the path-style method '${op.method}'`);
     }
-    owners.set(key, op.operationId);
+    owners.set(key, { operationId: op.operationId, where });
   }
 }

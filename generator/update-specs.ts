@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { diffReleases, type DiffReport, type Release } from "./diff/diff-releases.js";
 import { readRelease } from "./diff/sources.js";
+import { UsageError } from "./errors.js";
 import { generate, type GenerateResult } from "./generate.js";
-import { loadSpecs, type LoadedSpec } from "./load.js";
+import { listSpecFiles, loadSpecs, type LoadedSpec } from "./load.js";
 import { buildLock, LOCK_FILE, serializeLock } from "./lock.js";
 import { buildDomainModel } from "./model.js";
+import { domainName } from "./naming.js";
 import { writeAtomically, type FileSet } from "./write.js";
 
 export interface UpdateSpecsOptions {
@@ -14,6 +16,12 @@ export interface UpdateSpecsOptions {
   from: string;
   specsDir: string;
   outDir: string;
+  /**
+   * Domains (`jpm`, or its file `jpm-v2.json`) that `from` lacks and that are to be deleted from `specsDir`
+   * and `outDir`. They must be exactly the missing ones: a domain `specsDir` has and `from` lacks is
+   * otherwise refused, and so is a name here that `specsDir` does not have or that `from` still has.
+   */
+  remove?: readonly string[];
   onProgress?: (line: string) => void;
 }
 
@@ -22,11 +30,18 @@ export interface UpdateSpecsOptions {
  * path, the way the files already in `specsDir` are named), writes the lock, regenerates `outDir`, and
  * reports what changed. Nothing is written unless every spec loads and the client generates: the new
  * specs are generated from a staging copy first, then `outDir` and `specsDir` are each replaced whole.
+ * Nor is anything written when `from` lacks a domain that `specsDir` has and `remove` does not name
+ * it (a partial download would otherwise delete the rest of the client): a `UsageError` lists them.
  */
-export async function updateSpecs(options: UpdateSpecsOptions): Promise<{ report: DiffReport; generated: GenerateResult; renamed: [string, string][] }> {
+export async function updateSpecs(
+  options: UpdateSpecsOptions,
+): Promise<{ report: DiffReport; generated: GenerateResult; renamed: [string, string][]; removed: RemovedDomain[] }> {
   const incoming = await loadSpecs(options.from);
+  // The current domains by file name alone (as domain names are made), so a spec there that no longer loads still counts.
+  const currentFiles = await listSpecFiles(options.specsDir).catch((): string[] => []);
   const current: Release = await readRelease(options.specsDir).catch(() => ({ label: options.specsDir, specs: [] }));
   const names = targetNames(incoming, current.specs);
+  const removed = checkCoverage(options, currentFiles, [...names.values()]);
 
   const files: FileSet = new Map();
   const renamed: [string, string][] = [];
@@ -50,7 +65,52 @@ export async function updateSpecs(options: UpdateSpecsOptions): Promise<{ report
   }
   await writeAtomically(options.specsDir, files);
   const report = diffReleases(current, { label: options.from, specs: placed });
-  return { report, generated, renamed };
+  return { report, generated, renamed, removed };
+}
+
+export interface RemovedDomain {
+  /** `jpm` */
+  name: string;
+  /** Its file in the specs folder before the update: `jpm-v2.json`. */
+  file: string;
+}
+
+/**
+ * Every domain the specs folder has must be in the incoming release or named in `remove`, and every
+ * name in `remove` must be such a missing domain. Returns the domains to remove; throws a `UsageError`
+ * naming every problem otherwise.
+ */
+function checkCoverage(options: UpdateSpecsOptions, currentFiles: readonly string[], incomingFiles: readonly string[]): RemovedDomain[] {
+  const current = new Map(currentFiles.map((file) => [domainName(file), file]));
+  const incoming = new Set(incomingFiles.map(domainName));
+  const label = (name: string) => `${name} (${current.get(name)})`;
+
+  const asked = new Set<string>();
+  const unknown: string[] = [];
+  const present: string[] = [];
+  for (const entry of options.remove ?? []) {
+    const name = current.has(entry) ? entry : [...current].find(([, file]) => file === entry)?.[0];
+    if (name === undefined) unknown.push(entry);
+    else if (incoming.has(name)) present.push(name);
+    else asked.add(name);
+  }
+  const missing = [...current.keys()].filter((name) => !incoming.has(name));
+  const unasked = missing.filter((name) => !asked.has(name));
+
+  const problems: string[] = [];
+  if (unasked.length) {
+    problems.push(
+      `${options.from} lacks ${unasked.length === 1 ? "1 domain" : `${unasked.length} domains`} that ${options.specsDir} has: ${unasked.map(label).join(", ")}. ` +
+        `Taking it would delete ${unasked.length === 1 ? "it" : "them"} from ${options.specsDir} and ${options.outDir}. ` +
+        `If the release retired ${unasked.length === 1 ? "it" : "them"}, say so: --remove ${unasked.join(",")}`,
+    );
+  }
+  if (present.length) problems.push(`--remove names ${present.map(label).join(", ")}, which ${options.from} still has: only domains the release lacks can be removed`);
+  if (unknown.length) {
+    problems.push(`--remove names ${unknown.map((name) => `'${name}'`).join(", ")}, which ${options.specsDir} does not have (its domains: ${[...current.keys()].join(", ")})`);
+  }
+  if (problems.length) throw new UsageError(`update-specs wrote nothing.\n${problems.join("\n")}`);
+  return missing.map((name) => ({ name, file: current.get(name)! }));
 }
 
 /**
