@@ -4,7 +4,18 @@ import type { ServiceTitanConfig } from "./config.js";
 import { toCore, type ServiceTitanCore } from "./core.js";
 import { ServiceTitanError } from "./errors.js";
 import { callHook } from "./hooks.js";
-import { callOperation, compileOperation, readBodyOf, type OperationFn, type OperationSpec, type RequestOptions } from "./operation.js";
+import {
+  callOperation,
+  checkOptions,
+  checkPathValue,
+  checkTenant,
+  compileOperation,
+  readModeOf,
+  type OperationFn,
+  type OperationSpec,
+  type RequestOptions,
+} from "./operation.js";
+import { serializeQuery } from "./query.js";
 import { withExportPaging, withPaging } from "./paging.js";
 import { callFetch, type CallState } from "./send.js";
 
@@ -27,11 +38,12 @@ export interface DomainBinding<Paths extends {}> {
 export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | ServiceTitanCore, modulePath: string): DomainBinding<Paths> {
   const core = toCore(configOrCore);
   const baseUrl = core.config.apiUrl + modulePath;
-  const transport = createClient<Paths>({ baseUrl }) as unknown as Transport;
+  const transport = createClient<Paths>({ baseUrl, querySerializer: (query) => serializeQuery(query, `${modulePath} path-style call`) }) as unknown as Transport;
   const limits = budgets(core, modulePath);
+  /** `METHOD path` of every operation, so a path-style call can only reach the domain's own operations. */
+  const known = new Set<string>();
 
-  /** Each call gets its own `fetch` (openapi-fetch takes one per request), which carries the call's settings. */
-  const newCall = (method: string, options: RequestOptions, readBody?: CallState["readBody"], operationId?: string): CallState => ({
+  const newCall = (method: string, options: RequestOptions, read: CallState["read"], operationId?: string): CallState => ({
     operationId,
     method,
     signal: options.signal,
@@ -39,16 +51,23 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     replayAllowed: options.retry ? options.retry.nonIdempotent === true : false,
     maxAttempts: options.retry === false ? 1 : (options.retry?.maxAttempts ?? core.config.retry.maxAttempts),
     limits,
-    attempts: 0,
-    readBody,
+    read,
   });
 
-  /** Path-style calls get what generated methods get: the tenant filled in, limits, retries and timeouts. */
+  /** Path-style calls get what generated methods get: the tenant filled in, checked path values, limits, retries, timeouts. */
   const forward = (method: string) => async (url: string, init: Record<string, unknown> & RequestOptions = {}) => {
+    const where = `${method} ${url}`;
+    if (!known.has(where)) throw new TypeError(`${where} is not an operation of ${modulePath}: path-style calls take a path template of the spec, with its {parameters}`);
+    checkOptions(where, init);
     const params = (init.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    const call = newCall(method, init); // openapi-fetch reads the body, after our fetch returns
+    const path = { ...params.path };
+    checkTenant(where, path.tenant, core.config.tenant);
+    for (const match of url.matchAll(/\{([^}]+)\}/g)) if (match[1] !== "tenant") checkPathValue(where, match[1]!, path[match[1]!]);
+    path.tenant = core.config.tenant;
+    const headers = { "user-agent": core.config.userAgent, ...(init.headers as Record<string, string> | undefined) };
+    const call = newCall(method, init, "bytes");
     try {
-      return await transport.request(method, url, { ...init, fetch: callFetch(core, call), params: { ...params, path: { tenant: core.config.tenant, ...params.path } } });
+      return await transport.request(method, url, { ...init, headers, fetch: callFetch(core, call), params: { ...params, path } });
     } catch (error) {
       if (error instanceof ServiceTitanError) callHook(core.config.hooks.onError, error, core.config.logger);
       throw error;
@@ -67,11 +86,12 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     pathStyle,
     operation(spec) {
       const op = compileOperation(spec);
-      const readBody = readBodyOf(op);
+      known.add(`${spec.method} ${spec.path}`);
+      const read = readModeOf(op);
       const call = (args?: Record<string, unknown>, options: RequestOptions = {}) =>
-        callOperation(core, baseUrl, op, args, options, newCall(op.method, options, readBody, op.id));
-      if (spec.paging === "page") return withPaging(call as never) as unknown as OperationFn;
-      if (spec.paging === "export") return withExportPaging(call as never) as unknown as OperationFn;
+        callOperation(core, baseUrl, op, args, options, newCall(op.method, options, read, op.id));
+      if (spec.paging === "page") return withPaging(call as never, op.id) as unknown as OperationFn;
+      if (spec.paging === "export") return withExportPaging(call as never, op.id) as unknown as OperationFn;
       return call as unknown as OperationFn;
     },
   };

@@ -47,6 +47,7 @@ export class ServiceTitanError extends Error {
   readonly rawBody?: string;
   readonly attempts: number;
 
+  /** Use `createError`, which also scrubs credentials from the server's text. */
   constructor(details: ServiceTitanErrorDetails) {
     super(describe(details), details.cause === undefined ? undefined : { cause: details.cause });
     this.status = details.status;
@@ -57,7 +58,7 @@ export class ServiceTitanError extends Error {
     this.data = details.data;
     this.operationId = details.operationId;
     this.method = details.method;
-    this.url = details.url === undefined ? undefined : redactUrl(details.url);
+    this.url = details.url === undefined ? undefined : displayUrl(details.url);
     this.rawBody = details.rawBody?.slice(0, RAW_BODY_LIMIT);
     this.attempts = details.attempts ?? 1;
   }
@@ -112,8 +113,16 @@ export class NetworkError extends ServiceTitanError {
   override name = "NetworkError";
 }
 
-/** The error class that says what went wrong. */
-export function createError(details: ServiceTitanErrorDetails): ServiceTitanError {
+/** Replaces credentials (the client secret, tokens in use) wherever they occur in a text. */
+export type Redact = (text: string) => string;
+
+/**
+ * The error class that says what went wrong. Everything the server wrote (title, field errors, data, the
+ * raw body, the trace ID) passes through `redact` first: a server that echoes the secret or the bearer
+ * token must not put it in a message, a stack or `JSON.stringify(error)`.
+ */
+export function createError(raw: ServiceTitanErrorDetails, redact?: Redact): ServiceTitanError {
+  const details = redact ? scrubDetails(raw, redact) : raw;
   const { status, kind } = details;
   if (kind === "auth" || status === 401) return new AuthenticationError(details);
   if (status === 0) return kind === "timeout" ? new TimeoutError(details) : new NetworkError(details);
@@ -131,24 +140,29 @@ export function errorFromResponse(
   response: Response,
   body: unknown,
   context: Pick<ServiceTitanErrorDetails, "operationId" | "method" | "url" | "attempts" | "retryAfterMs" | "requiredScopes">,
+  redact: Redact,
 ): ServiceTitanError {
   const problem = body && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
   const text = typeof body === "string" ? body : undefined;
-  return createError({
-    ...context,
-    status: response.status,
-    title: stringOr(problem?.title, response.statusText || `HTTP ${response.status}`),
-    type: stringOr(problem?.type, undefined),
-    traceId: stringOr(problem?.traceId, undefined) ?? response.headers.get("x-trace-id") ?? undefined,
-    errors: fieldErrors(problem?.errors),
-    data: problem?.data ?? undefined,
-    url: context.url ?? response.url,
-    rawBody: text || undefined,
-  });
+  const title = stringOr(problem?.title, response.statusText || `HTTP ${response.status}`);
+  return createError(
+    {
+      ...context,
+      status: response.status,
+      title,
+      type: stringOr(problem?.type, undefined),
+      traceId: stringOr(problem?.traceId, undefined) ?? response.headers.get("x-trace-id") ?? undefined,
+      errors: fieldErrors(problem?.errors),
+      data: problem?.data ?? undefined,
+      url: context.url ?? response.url,
+      rawBody: text || undefined,
+    },
+    redact,
+  );
 }
 
 function describe(d: ServiceTitanErrorDetails): string {
-  const where = [d.method && d.url ? `${d.method} ${redactUrl(d.url)}` : d.url && redactUrl(d.url), d.operationId && `operationId ${d.operationId}`, d.traceId && `traceId ${d.traceId}`]
+  const where = [d.method && d.url ? `${d.method} ${displayUrl(d.url)}` : d.url && displayUrl(d.url), d.operationId && `operationId ${d.operationId}`, d.traceId && `traceId ${d.traceId}`]
     .filter(Boolean)
     .join(", ");
   const fields = Object.entries(d.errors ?? {})
@@ -156,7 +170,8 @@ function describe(d: ServiceTitanErrorDetails): string {
     .join("; ");
   const notes = [
     fields,
-    d.status === 403 && d.requiredScopes?.length ? `the operation needs the OAuth scope ${d.requiredScopes.join(", ")}` : "",
+    // Only a 403 that is about scopes names them: a wrong app key is answered 403 too.
+    d.status === 403 && d.requiredScopes?.length && /scope/i.test(`${d.title} ${d.rawBody ?? ""}`) ? `the operation needs the OAuth scope ${d.requiredScopes.join(", ")}` : "",
     d.retryAfterMs !== undefined ? `the server asked to wait ${Math.ceil(d.retryAfterMs / 1000)} s` : "",
     (d.attempts ?? 1) > 1 ? `after ${d.attempts} attempts` : "",
   ].filter(Boolean);
@@ -177,7 +192,45 @@ function fieldErrors(value: unknown): Record<string, string[]> {
   return result;
 }
 
-/** URLs carry no credentials in this API, but a user's proxy URL might: never echo userinfo. */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, "//");
+/**
+ * A URL as errors, events and logs show it: query values are the caller's data (a customer's name or
+ * phone number in a search), so only their keys are shown. The config refuses URLs with a user name.
+ */
+export function displayUrl(url: string): string {
+  const query = url.indexOf("?");
+  if (query < 0) return url;
+  const keys = url
+    .slice(query + 1)
+    .split("&")
+    .map((pair) => `${pair.split("=")[0]}=…`);
+  return `${url.slice(0, query)}?${keys.join("&")}`;
+}
+
+function scrubDetails(details: ServiceTitanErrorDetails, redact: Redact): ServiceTitanErrorDetails {
+  const text = (value: string | undefined) => (value === undefined ? undefined : redact(value));
+  return {
+    ...details,
+    title: redact(details.title),
+    type: text(details.type),
+    traceId: text(details.traceId),
+    rawBody: text(details.rawBody),
+    errors: details.errors && (scrubJson(details.errors, redact) as Record<string, string[]>),
+    data: scrubJson(details.data, redact),
+  };
+}
+
+/** Every string (keys included) of a parsed JSON value, redacted. */
+function scrubJson(value: unknown, redact: Redact): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((item) => scrubJson(item, redact));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), scrubJson(item, redact)]));
+  }
+  return value;
+}
+
+/** What a failed fetch says about why: undici puts the reason (`ECONNREFUSED`, `ENOTFOUND`) in `cause`. */
+export function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
 }

@@ -31,27 +31,44 @@ export interface RetryEvent {
   delayMs: number;
 }
 
-/** Observe calls; hooks run synchronously, see no secret, and an exception in one is logged, not thrown. */
+/**
+ * Observe calls. Hooks see no secret and change nothing: one that throws, or returns a promise that
+ * rejects, is logged at `warn`, and the call goes on as if it had not been there.
+ */
 export interface Hooks {
-  onRequest?(event: RequestEvent): void;
-  onResponse?(event: ResponseEvent): void;
-  onRetry?(event: RetryEvent): void;
+  onRequest?(event: RequestEvent): unknown;
+  onResponse?(event: ResponseEvent): unknown;
+  onRetry?(event: RetryEvent): unknown;
   /** The error a call is about to throw. */
-  onError?(error: ServiceTitanError): void;
+  onError?(error: ServiceTitanError): unknown;
 }
 
-/** `console` fits. Retries are logged at `warn`, each response at `debug`. */
+/** `console` fits. Retries are logged at `warn`, each response at `debug`; a logger that throws is ignored. */
 export interface Logger {
   debug?(message: string): void;
   warn?(message: string): void;
 }
 
-export function callHook<E>(hook: ((event: E) => void) | undefined, event: E, logger: Logger | undefined): void {
+export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, logger: Logger | undefined): void {
   if (!hook) return;
+  const warn = (error: unknown) => log(logger, "warn", `ServiceTitan client: a hook threw: ${(error as Error)?.message ?? error}`);
   try {
-    hook(event);
+    const result = hook(event);
+    if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).then(undefined, warn);
   } catch (error) {
-    logger?.warn?.(`ServiceTitan client: a hook threw: ${(error as Error)?.message ?? error}`);
+    warn(error);
+  }
+}
+
+/** Logs a line; a logger that throws (or rejects) changes nothing about the call. */
+export function log(logger: Logger | undefined, level: "debug" | "warn", message: string): void {
+  const write = logger?.[level];
+  if (!write) return;
+  try {
+    const result: unknown = write.call(logger, message);
+    if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).then(undefined, () => {});
+  } catch {
+    // the logger is broken; the call it observes is not
   }
 }
 

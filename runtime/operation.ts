@@ -1,7 +1,9 @@
-import { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
+import { defaultPathSerializer } from "openapi-fetch";
+import { checkTimeout, HEADER_VALUE } from "./config.js";
 import type { ServiceTitanCore } from "./core.js";
 import { createError, errorFromResponse, ServiceTitanError } from "./errors.js";
 import { callHook } from "./hooks.js";
+import { describeKind, serializeQuery } from "./query.js";
 import { sendCall, type CallState } from "./send.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
@@ -30,7 +32,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Time limit for this call, overriding the client's `timeoutMs`. */
   timeoutMs?: number;
-  /** Extra headers for this call. `Authorization` and `ST-App-Key` are always set by the client. */
+  /** Extra headers for this call (`User-Agent` too). `Authorization` and `ST-App-Key` are always set by the client. */
   headers?: Record<string, string>;
   /**
    * `false`: send once. `{ nonIdempotent: true }`: allow replaying this POST or PATCH after a 5xx, reset or
@@ -55,6 +57,7 @@ const ACCEPT: Record<OperationSpec["result"], string> = {
   binary: "*/*",
   none: "application/json",
 };
+const READ: Record<OperationSpec["result"], CallState["read"]> = { json: "text", text: "text", binary: "blob", none: "none" };
 
 export interface CompiledOperation extends OperationSpec {
   pathParams: ReadonlySet<string>;
@@ -72,29 +75,35 @@ export function compileOperation(spec: OperationSpec): CompiledOperation {
   return { ...spec, pathParams: new Set(names), pathParts: plain ? parts : null };
 }
 
-/** openapi-fetch's default query style (arrays `a=1&a=2`, objects `customField.Fields[Color]=Red`). */
-const querySerializer = createQuerySerializer();
-
-/** The call's URL, built as openapi-fetch builds it (a test compares the two), a little faster. */
+/** The call's URL: the path filled with checked values (see `checkPathValue`), the query as `serializeQuery` writes it. */
 export function operationUrl(op: CompiledOperation, baseUrl: string, path: Record<string, unknown>, query: Record<string, unknown>): string {
-  const url = (op.pathParts && fillPath(op.pathParts, baseUrl, path)) ?? defaultPathSerializer(baseUrl + op.path, path);
-  let search = isEmpty(query) ? "" : querySerializer(query);
-  if (search.startsWith("?")) search = search.slice(1);
+  const url = op.pathParts ? fillPath(op.pathParts, baseUrl, path) : defaultPathSerializer(baseUrl + op.path, path);
+  const search = isEmpty(query) ? "" : serializeQuery(query, op.id);
   return search ? `${url}?${search}` : url;
 }
 
-/**
- * openapi-fetch's "simple" style for primitive values; undefined when a value is an array or an object
- * (none in ServiceTitan's specs), which openapi-fetch's own serializer then handles.
- */
-function fillPath(parts: string[], baseUrl: string, path: Record<string, unknown>): string | undefined {
+function fillPath(parts: string[], baseUrl: string, path: Record<string, unknown>): string {
   let url = baseUrl + parts[0];
-  for (let index = 1; index < parts.length; index += 2) {
-    const value = path[parts[index]!];
-    if (value !== null && typeof value === "object") return undefined;
-    url += encodeURIComponent(value as string) + parts[index + 1];
-  }
+  for (let index = 1; index < parts.length; index += 2) url += encodeURIComponent(path[parts[index]!] as string) + parts[index + 1];
   return url;
+}
+
+/**
+ * A path parameter fills exactly one segment: a string or a finite number. An object or an array (say,
+ * from untrusted JSON), an empty string, `.` or `..` could point the request at another operation or
+ * another tenant, so they are refused before anything is sent.
+ */
+export function checkPathValue(where: string, name: string, value: unknown): void {
+  if (typeof value === "number" ? Number.isFinite(value) : typeof value === "bigint") return;
+  if (typeof value === "string" && value !== "" && value !== "." && value !== "..") return;
+  const got = value === "" ? "an empty string" : value === "." || value === ".." ? `'${value}'` : describeKind(value);
+  throw new TypeError(`${where}: path parameter '${name}' must be a non-empty string or a finite number that fills one path segment (got ${got})`);
+}
+
+/** The tenant comes from the config: a call may name it only if it names the same one. */
+export function checkTenant(where: string, given: unknown, tenant: string): void {
+  if (given === undefined || String(given) === tenant) return;
+  throw new TypeError(`${where}: every call goes to the client's tenant (config.tenant); make one client per tenant instead of passing 'tenant'`);
 }
 
 function isEmpty(object: Record<string, unknown>): boolean {
@@ -102,26 +111,41 @@ function isEmpty(object: Record<string, unknown>): boolean {
   return true;
 }
 
-/** Sorts one argument object into path parameters, query parameters and the body. */
+/** Sorts one argument object into path parameters, query parameters and the body, checking each path value. */
 export function splitArguments(op: CompiledOperation, args: Record<string, unknown> | undefined) {
   const path: Record<string, unknown> = {};
   const query: Record<string, unknown> = {};
   let body: unknown;
-  for (const [key, value] of Object.entries(args ?? {})) {
+  if (args !== undefined && (args === null || typeof args !== "object")) throw new TypeError(`${op.id}: the arguments must be an object (got ${describeKind(args)})`);
+  for (const key in args) {
+    const value = args[key];
     if (key === "body") body = value;
     else if (op.pathParams.has(key)) path[key] = value;
+    else if (key === "tenant") continue; // checked by the caller, against the config
     else if (value !== undefined) query[op.rename?.[key] ?? key] = value;
   }
   for (const name of op.pathParams) {
     if (path[name] === undefined || path[name] === null) throw new TypeError(`${op.id}: path parameter '${name}' is required`);
+    checkPathValue(op.id, name, path[name]);
   }
   return { path, query, body };
 }
 
+/** Checks a call's options, so a mistake fails with a message instead of as a timer or header error. */
+export function checkOptions(where: string, options: RequestOptions): void {
+  if (options.timeoutMs !== undefined) checkTimeout(options.timeoutMs, `${where}: timeoutMs`, (problem) => new TypeError(problem));
+  const attempts = options.retry ? options.retry.maxAttempts : undefined;
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1)) throw new TypeError(`${where}: retry.maxAttempts must be a whole number, at least 1`);
+  for (const name in options.headers) {
+    const value = options.headers[name];
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new TypeError(`${where}: '${name}' is not a valid header name`);
+    if (typeof value !== "string" || !HEADER_VALUE.test(value)) throw new TypeError(`${where}: header '${name}' must be a string without line breaks`);
+  }
+}
+
 /**
- * One call of a generated method. The URL is built as openapi-fetch builds it (see `operationUrl`), so it
- * matches path-style calls exactly; the request itself goes straight to `sendCall` (retries, limits,
- * tokens), which skips a second Request object per call.
+ * One call of a generated method: arguments checked and sorted, the URL built, then `sendCall` (retries,
+ * limits, tokens, the body read within the attempt), then the body parsed or the error made.
  */
 export async function callOperation(
   core: ServiceTitanCore,
@@ -131,47 +155,38 @@ export async function callOperation(
   options: RequestOptions,
   call: CallState,
 ): Promise<unknown> {
+  checkOptions(op.id, options);
   const { path, query, body } = splitArguments(op, args);
-  const context = { operationId: op.id, method: op.method };
+  checkTenant(op.id, args?.tenant, core.config.tenant);
+  path.tenant = core.config.tenant;
+  const url = operationUrl(op, baseUrl, path, query);
+  const headers: Record<string, string> = { accept: ACCEPT[op.result], "user-agent": core.config.userAgent };
+  let payload: string | FormData | undefined;
+  if (body !== undefined) {
+    if (op.body === "multipart") payload = toFormData(body); // fetch sets the multipart content type and boundary
+    else {
+      payload = JSON.stringify(body);
+      headers["content-type"] = "application/json";
+    }
+  }
+  if (options.headers) for (const name in options.headers) headers[name.toLowerCase()] = options.headers[name]!;
+  const context = { operationId: op.id, method: op.method, url };
   try {
-    path.tenant = core.config.tenant;
-    const url = operationUrl(op, baseUrl, path, query);
-    const headers: Record<string, string> = { accept: ACCEPT[op.result] };
-    let payload: string | FormData | undefined;
-    if (body !== undefined) {
-      if (op.body === "multipart") payload = toFormData(body); // fetch sets the multipart content type and boundary
-      else {
-        payload = JSON.stringify(body);
-        headers["content-type"] = "application/json";
-      }
-    }
-    if (options.headers) for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
-    const { response, body: received } = await sendCall(core, call, { url, method: op.method, headers, body: payload });
+    const { response, body: received, attempts, retryAfterMs } = await sendCall(core, call, { url, method: op.method, headers, body: payload });
     if (!response.ok) {
-      const text = await response.text();
-      throw errorFromResponse(response, parseErrorBody(text), { ...context, url: call.url, attempts: call.attempts, retryAfterMs: call.retryAfterMs, requiredScopes: op.scopes });
+      const details = { ...context, attempts, retryAfterMs, requiredScopes: op.scopes };
+      throw errorFromResponse(response, parseErrorBody(received as string), details, core.tokens.redact);
     }
-    return op.result === "json" ? parseJsonBody(received as string, response, { ...context, url: call.url }) : received;
+    return op.result === "json" ? parseJsonBody(received as string, response, { ...context, attempts }) : received;
   } catch (error) {
-    if (options.signal?.aborted && !(error instanceof ServiceTitanError)) throw options.signal.reason;
-    // Reading an error answer's body can fail too (reset or timeout mid-body); a 2xx body was read, and
-    // retried if need be, within the attempt.
-    const failure =
-      error instanceof ServiceTitanError
-        ? error
-        : createError({ status: 0, title: `reading the response failed: ${(error as Error)?.message ?? error}`, ...context, url: call.url, attempts: call.attempts, kind: (error as Error)?.name === "TimeoutError" ? "timeout" : "network", cause: error });
-    callHook(core.config.hooks.onError, failure, core.config.logger);
-    throw failure;
-  } finally {
-    call.settle?.(); // the body has been read (or the call failed): the attempt's timeout can go
+    if (error instanceof ServiceTitanError) callHook(core.config.hooks.onError, error, core.config.logger);
+    throw error;
   }
 }
 
-/** How a 2xx body is read, within the attempt (see `CallState.readBody`): text (JSON is parsed later), a Blob, or nothing. */
-export function readBodyOf(op: OperationSpec): (response: Response) => Promise<unknown> {
-  if (op.result === "binary") return (response) => response.blob();
-  if (op.result === "none") return async (response) => void (await response.body?.cancel());
-  return (response) => response.text();
+/** How a 2xx body of this operation is read within the attempt. */
+export function readModeOf(op: OperationSpec): CallState["read"] {
+  return READ[op.result];
 }
 
 /** An error body as ServiceTitan sends it (JSON), or the text (an HTML page), or nothing. */
@@ -184,15 +199,17 @@ function parseErrorBody(text: string): unknown {
 }
 
 /**
- * Bodies are read as text and parsed here: some operations answer JSON as `text/plain` or `text/json`,
- * and a 2xx with an empty body is `undefined`, not a parse error.
+ * Bodies are read as text and parsed here: some operations answer JSON as `text/plain` or `text/json`.
+ * An operation whose spec promises JSON and gets no body at all fails: resolving `undefined` where the
+ * types promise a customer would only move the error somewhere harder to find.
  */
-function parseJsonBody(text: string, response: Response, context: { operationId: string; method: string; url?: string }): unknown {
+function parseJsonBody(text: string, response: Response, context: { operationId: string; method: string; url: string; attempts: number }): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    if (!/\S/.test(text)) return undefined; // tested only now: trimming every body first copied it
-    throw new ServiceTitanError({ status: response.status, title: "the response body is not valid JSON", ...context, rawBody: text });
+    // The body itself is the customer's data, so the error says only how long it was.
+    const title = /\S/.test(text) ? `the response body is not valid JSON (${text.length} characters)` : "the response body is empty, where the spec promises JSON";
+    throw createError({ status: response.status, title, ...context });
   }
 }
 

@@ -1,3 +1,4 @@
+import { createError } from "./errors.js";
 import type { RequestOptions } from "./operation.js";
 import { sleep } from "./retry.js";
 
@@ -10,6 +11,12 @@ export const DEFAULT_PAGE_SIZE = 500;
 /** How many (id, modifiedOn) pairs export de-duplication remembers: repeats come from recent changes only. */
 const DEDUPE_MEMORY = 100_000;
 const DEFAULT_FOLLOW_INTERVAL_MS = 60_000;
+/**
+ * Answers in a row that make no progress before iteration stops with an error: a list page with the same
+ * rows as the one before (a server that ignores `page`) or with no rows while `hasMore`; an export page
+ * whose `continueFrom` did not move, or with no rows while `hasMore`. A glitch passes; a loop does not.
+ */
+export const MAX_STALLED_PAGES = 3;
 
 interface Caps {
   /** Stop after this many rows; the iterator's `truncated` says whether rows were left. */
@@ -84,17 +91,48 @@ export type ExportFeed<A, Page> = Method<[args?: A, options?: RequestOptions], P
 };
 
 /** Adds `.all()` and `.pages()` to a paged-list method. */
-export function withPaging<Page extends ListPage>(call: Call<Page>): Call<Page> & { all: unknown; pages: unknown } {
-  const pages = (args: Args, options: PageOptions = {}) => stream((state) => listPages(call, args, options, state));
-  const all = (args: Args, options: PageOptions = {}) => stream((state) => items(listPages(call, args, options, state), options.maxItems, state));
+export function withPaging<Page extends ListPage>(call: Call<Page>, operationId: string): Call<Page> & { all: unknown; pages: unknown } {
+  const pages = (args: Args, options: PageOptions = {}) => {
+    checkCaps(operationId, options);
+    return stream((state) => listPages(call, operationId, args, options, state));
+  };
+  const all = (args: Args, options: PageOptions = {}) => {
+    checkCaps(operationId, options);
+    return stream((state) => items(listPages(call, operationId, args, options, state), options.maxItems, state));
+  };
   return Object.assign(call, { pages, all });
 }
 
 /** Adds `.all()` and `.pages()` to an export-feed method. */
-export function withExportPaging<Page extends FeedPage>(call: Call<Page>): Call<Page> & { all: unknown; pages: unknown } {
-  const pages = (args: Args, options: ExportOptions = {}) => stream((state) => feedPages(call, args, options, state));
-  const all = (args: Args, options: ExportOptions = {}) => stream((state) => items(feedPages(call, args, options, state), options.maxItems, state));
+export function withExportPaging<Page extends FeedPage>(call: Call<Page>, operationId: string): Call<Page> & { all: unknown; pages: unknown } {
+  const pages = (args: Args, options: ExportOptions = {}) => {
+    checkCaps(operationId, options);
+    return stream((state) => feedPages(call, operationId, args, options, state));
+  };
+  const all = (args: Args, options: ExportOptions = {}) => {
+    checkCaps(operationId, options);
+    return stream((state) => items(feedPages(call, operationId, args, options, state), options.maxItems, state));
+  };
   return Object.assign(call, { pages, all });
+}
+
+/** Caps are checked when the iterator is made, so a mistake fails where it was written. */
+function checkCaps(operationId: string, options: Caps & { pageSize?: number }): void {
+  for (const name of ["maxItems", "maxPages", "pageSize"] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) throw new TypeError(`${operationId}: ${name} must be a whole number, at least 1`);
+  }
+}
+
+/** A page that is not `{ data: [...] }` is not a list page: say so, instead of failing on `undefined.length`. */
+function checkPage(operationId: string, page: unknown, where: string): asserts page is ListPage {
+  const data = (page as ListPage | null)?.data;
+  if (page && typeof page === "object" && (data === undefined || data === null || Array.isArray(data))) return;
+  throw createError({ status: 200, operationId, title: `${where} is not a list page ({ hasMore, data: [...] }), so iteration stops` });
+}
+
+function stalled(operationId: string, what: string): Error {
+  return createError({ status: 200, operationId, title: `paging made no progress: ${what} ${MAX_STALLED_PAGES} times in a row; stopping rather than asking forever` });
 }
 
 interface MutableState {
@@ -132,15 +170,26 @@ function requestOptions(options: PageOptions | ExportOptions): RequestOptions {
   return { signal, timeoutMs, headers, retry };
 }
 
-async function* listPages<Page extends ListPage>(call: Call<Page>, args: Args, options: PageOptions, state: MutableState): AsyncGenerator<Page> {
+async function* listPages<Page extends ListPage>(call: Call<Page>, operationId: string, args: Args, options: PageOptions, state: MutableState): AsyncGenerator<Page> {
   let page = Number(args?.page ?? 1);
   const pageSize = args?.pageSize ?? options.pageSize ?? DEFAULT_PAGE_SIZE;
-  for (;;) {
+  let previous: string | undefined;
+  for (let stalls = 0; ; ) {
     const result = await call({ ...args, page, pageSize }, requestOptions(options));
+    checkPage(operationId, result, `page ${page}`);
+    const rows = result.data ?? [];
+    // The same rows again: the server ignored `page`. Ask for the same page again rather than yield them twice.
+    const fingerprint = rows.length > 0 ? `${rows.length}\n${JSON.stringify(rows[0])}\n${JSON.stringify(rows.at(-1))}` : undefined;
+    if (fingerprint !== undefined && fingerprint === previous && result.hasMore) {
+      if (++stalls >= MAX_STALLED_PAGES) throw stalled(operationId, `page ${page} repeated the rows of the page before`);
+      continue;
+    }
+    previous = fingerprint;
+    stalls = rows.length === 0 && result.hasMore ? stalls + 1 : 0;
+    if (stalls >= MAX_STALLED_PAGES) throw stalled(operationId, "a page came back empty with hasMore: true");
     state.pages++;
     yield result;
     if (!result.hasMore) return;
-    if (!result.data?.length) throw new Error(`page ${page} came back empty with hasMore: true; stopping rather than asking for pages forever`);
     if (options.maxPages !== undefined && state.pages >= options.maxPages) {
       state.truncated = true;
       return;
@@ -149,21 +198,30 @@ async function* listPages<Page extends ListPage>(call: Call<Page>, args: Args, o
   }
 }
 
-async function* feedPages<Page extends FeedPage>(call: Call<Page>, args: Args, options: ExportOptions, state: MutableState): AsyncGenerator<Page> {
+async function* feedPages<Page extends FeedPage>(call: Call<Page>, operationId: string, args: Args, options: ExportOptions, state: MutableState): AsyncGenerator<Page> {
   let from: string | undefined = args?.from instanceof Date ? args.from.toISOString() : (args?.from as string | undefined);
   const seen = options.dedupe ? new Map<string, true>() : undefined;
   const interval = typeof options.follow === "object" ? (options.follow.intervalMs ?? DEFAULT_FOLLOW_INTERVAL_MS) : DEFAULT_FOLLOW_INTERVAL_MS;
-  for (;;) {
+  for (let stalls = 0; ; ) {
     const result = await call({ ...args, from }, requestOptions(options));
+    checkPage(operationId, result, `the export page from ${from === undefined ? "the start" : "a continueFrom token"}`);
+    const more = result.hasMore === true;
+    const next = typeof result.continueFrom === "string" && result.continueFrom !== "" ? result.continueFrom : undefined;
+    if (more && (next === undefined || next === from)) {
+      // The token did not move: the same request would bring the same rows. Ask again, yield nothing yet.
+      if (++stalls >= MAX_STALLED_PAGES) throw stalled(operationId, "the export answered hasMore: true without a new continueFrom");
+      continue;
+    }
+    stalls = more && !result.data?.length ? stalls + 1 : 0;
+    if (stalls >= MAX_STALLED_PAGES) throw stalled(operationId, "the export answered hasMore: true with no rows");
     state.pages++;
     yield seen ? { ...result, data: unseen(result.data ?? [], seen) } : result;
     // The caller has consumed every row of the page: now, and only now, is its token a safe checkpoint.
-    if (typeof result.continueFrom === "string") {
-      from = result.continueFrom;
+    if (next !== undefined) {
+      from = next;
       state.continueFrom = from;
       await options.onCheckpoint?.(from);
     }
-    const more = result.hasMore === true;
     if (!more && !options.follow) return;
     if (options.maxPages !== undefined && state.pages >= options.maxPages) {
       state.truncated = more;

@@ -46,14 +46,19 @@ export function decide(failure: Failure, attempt: number, method: string, replay
   return { retry: true, delayMs: asked !== undefined && asked <= policy.maxRetryAfterMs ? asked : backoff() };
 }
 
-/** `Retry-After` as seconds or an HTTP date; without it, ServiceTitan's "… try again in N seconds." title. */
+/**
+ * `Retry-After` as seconds (Reporting sends fractions: `1.5`) or an HTTP date; without a usable header,
+ * ServiceTitan's "… try again in N seconds." title. A negative number or a text that is neither is
+ * ignored (backoff applies), rather than read as "now".
+ */
 export function retryAfterMs(header: string | null, title: string | undefined): number | undefined {
-  if (header !== null && header.trim() !== "") {
-    if (/^\d+(\.\d+)?$/.test(header.trim())) return Number(header) * 1000;
-    const date = Date.parse(header);
+  const value = header?.trim() ?? "";
+  if (/^\d*\.?\d+$/.test(value)) return Number(value) * 1000;
+  if (/^[A-Za-z]{3}/.test(value)) {
+    const date = Date.parse(value);
     if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
   }
-  const seconds = title ? /(\d+(?:\.\d+)?)\s*seconds?\b/i.exec(title)?.[1] : undefined;
+  const seconds = title ? /(\d*\.?\d+)\s*seconds?\b/i.exec(title)?.[1] : undefined;
   return seconds === undefined ? undefined : Number(seconds) * 1000;
 }
 

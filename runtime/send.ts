@@ -1,44 +1,41 @@
 import type { ServiceTitanCore } from "./core.js";
-import { createError, ServiceTitanError } from "./errors.js";
-import { callHook, visibleHeaders } from "./hooks.js";
+import { AuthenticationError, createError, describeCause, displayUrl, ServiceTitanError } from "./errors.js";
+import { callHook, log, visibleHeaders } from "./hooks.js";
 import type { RateLimit } from "./rate-limit.js";
+import { BodyTooLarge, readBody } from "./read-body.js";
 import { decide, retryAfterMs, sleep, type Failure } from "./retry.js";
 
-/** One call: its settings, and what happened (read by the caller to build its error). */
+/** An error answer is read this far: enough for ServiceTitan's JSON problem or the start of an HTML page. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+/** One call's settings. */
 export interface CallState {
   operationId?: string;
   method: string;
   /** The caller's signal: it stops everything, waits included. */
   signal?: AbortSignal;
-  /** Limit per attempt (ServiceTitan itself gives up after 100 s). */
+  /** Limit per request, from when it is sent until its body is read (ServiceTitan itself gives up after 100 s). */
   timeoutMs: number;
   /** POST/PATCH may be replayed after a 5xx, reset or timeout only when the caller says so. */
   replayAllowed: boolean;
   maxAttempts: number;
   /** Budgets each attempt must get a slot from (per app key and tenant; reporting has its own too). */
   limits: { key: string; limit: RateLimit }[];
-  attempts: number;
-  url?: string;
-  /** For a final 429: how long the server asked to wait. */
-  retryAfterMs?: number;
   /**
-   * Generated methods: reads a 2xx body within the attempt, so a body that stalls or breaks off is retried
-   * like any timeout or reset; the caller calls `settle` when done with the call (it may still read an
-   * error body). Absent for path style: openapi-fetch reads the body after `sendCall` returns, so the
-   * attempt's timeout must clean up after itself.
+   * How a 2xx body is read. It is read within the attempt, under its timeout, so a body that stalls or
+   * breaks off is retried like any timeout or reset; other statuses are read as text.
    */
-  readBody?: (response: Response) => Promise<unknown>;
-  /** Ends the current attempt's timeout; see `readBody`. */
-  settle?: () => void;
+  read: "text" | "bytes" | "blob" | "none";
 }
 
-/** The final answer: a 2xx with its body already read (with `readBody`), or any other status, unread. */
+/** The final answer, its body already read: a 2xx as `read` says, any other status as (at most 64 kB of) text. */
 export interface Received {
   response: Response;
-  body?: unknown;
+  body: string | ArrayBuffer | Blob | undefined;
+  attempts: number;
+  /** For a final 429: how long the server asked to wait. */
+  retryAfterMs?: number;
 }
-
-type Outcome = (Received & { failure?: Failure }) | { error: ServiceTitanError; failure: Failure };
 
 /** A request to send: a body that can be sent again (a string, bytes or FormData), so retries can replay it. */
 export interface Outgoing {
@@ -49,137 +46,168 @@ export interface Outgoing {
   body?: string | ArrayBuffer | FormData;
 }
 
+/** What one attempt came to: an answer (which may still be a retryable failure), or no answer. */
+type Outcome =
+  | { response: Response; body: Received["body"]; failure?: Failure }
+  | { error: ServiceTitanError; failure?: Failure };
+
 /**
- * Sends one call. Each attempt takes a token (fresh if the cached one expired meanwhile), waits for a
- * rate-limit slot, sets `Authorization` and `ST-App-Key`, and runs under its own timeout; a 401 drops the
- * token and sends once more with a new one. Failures are retried as `retry.ts` decides, waiting in a way
- * the caller's signal can cut short. Resolves to the final answer (ok or not); throws for no answer.
+ * Sends one call. Each attempt takes a token, then a rate-limit slot, then the token again (it may have
+ * expired while the call queued), sets `Authorization` and `ST-App-Key`, and runs under its own timeout
+ * from the moment it is sent; a 401 drops the token and sends once more with a new one. Failures are
+ * retried as `retry.ts` decides, waiting in a way the caller's signal can cut short. Resolves to the final
+ * answer (ok or not); throws a ServiceTitanError when there was none, or the caller's abort reason.
  */
 export async function sendCall(core: ServiceTitanCore, state: CallState, outgoing: Outgoing): Promise<Received> {
   const { hooks, logger } = core.config;
-  state.url = outgoing.url;
   for (let attempt = 1; ; attempt++) {
-    state.attempts = attempt;
     const outcome = await tryOnce(core, state, outgoing, attempt);
-    if (!outcome.failure) return outcome as Received;
-    if (outcome.failure.kind === "status") state.retryAfterMs = outcome.failure.retryAfterMs;
-    const decision = decide(outcome.failure, attempt, state.method, state.replayAllowed, { ...core.config.retry, maxAttempts: state.maxAttempts });
+    const decision = outcome.failure
+      ? decide(outcome.failure, attempt, state.method, state.replayAllowed, { ...core.config.retry, maxAttempts: state.maxAttempts })
+      : { retry: false as const };
     if (!decision.retry) {
       if ("error" in outcome) throw outcome.error;
-      return outcome; // its reader settles the attempt
+      const retryAfter = outcome.failure?.kind === "status" ? outcome.failure.retryAfterMs : undefined;
+      return { response: outcome.response, body: outcome.body, attempts: attempt, retryAfterMs: retryAfter };
     }
-    state.settle?.();
-    if ("response" in outcome) await outcome.response.body?.cancel();
-    const reason = "response" in outcome ? `HTTP ${outcome.response.status}` : outcome.error.title;
+    const reason = "error" in outcome ? outcome.error.title : `HTTP ${outcome.response.status}`;
     const delayMs = Math.round(decision.delayMs);
-    callHook(hooks.onRetry, { operationId: state.operationId, method: state.method, url: state.url, attempt, reason, delayMs }, logger);
-    logger?.warn?.(`ServiceTitan ${state.method} ${state.url}: ${reason} on attempt ${attempt}; retrying in ${delayMs} ms`);
+    const url = displayUrl(outgoing.url);
+    callHook(hooks.onRetry, { operationId: state.operationId, method: state.method, url, attempt, reason, delayMs }, logger);
+    log(logger, "warn", `ServiceTitan ${state.method} ${url}: ${reason} on attempt ${attempt}; retrying in ${delayMs} ms`);
     await sleep(delayMs, state.signal);
   }
 }
 
-/** The same for openapi-fetch's path-style calls, as the `fetch` it is given for one call. */
+/**
+ * The same for openapi-fetch's path-style calls, as the `fetch` it is given for one call: the body is read
+ * here (bounded, under the attempt's timeout) and handed to openapi-fetch as a new Response.
+ */
 export function callFetch(core: ServiceTitanCore, state: CallState): (request: Request) => Promise<Response> {
   return async (request) => {
     const body = request.body ? await request.arrayBuffer() : undefined; // read once, so it can be sent again
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
-    return (await sendCall(core, state, { url: request.url, method: request.method, headers, body })).response;
+    const { response, body: received } = await sendCall(core, state, { url: request.url, method: request.method, headers, body });
+    const empty = received === undefined || [101, 204, 205, 304].includes(response.status);
+    return new Response(empty ? null : (received as string | ArrayBuffer), { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
 
 /**
  * One attempt. The hot path (a cached token, a free rate-limit slot, a 2xx) awaits nothing but the
- * request and its body: on a loopback server each extra await was a measurable share of a call.
+ * request and its body.
  */
 async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, attempt: number): Promise<Outcome> {
-  const signal = attemptSignal(state);
-  let answered = false;
+  const clock = attemptClock(state);
+  let phase: "token" | "request" | "reading the response" = "token";
+  let response: Response | undefined;
   try {
-    const cached = core.tokens.get(signal);
-    let token = typeof cached === "string" ? cached : await cached;
-    let response = await send(core, state, outgoing, token, signal, attempt);
+    let token = await tokenAfterSlot(core, state);
+    phase = "request";
+    response = await send(core, state, outgoing, token, clock.start(), attempt);
     if (response.status === 401) {
       await response.body?.cancel();
       await core.tokens.invalidate(token);
-      token = await core.tokens.get(signal);
-      response = await send(core, state, outgoing, token, signal, attempt);
+      phase = "token";
+      token = await tokenAfterSlot(core, state);
+      phase = "request";
+      response = await send(core, state, outgoing, token, clock.start(), attempt);
     }
-    if (!response.ok) return await classify(response);
-    if (!state.readBody) return { response };
-    answered = true;
-    return { response, body: await state.readBody(response) };
+    phase = "reading the response";
+    const { maxResponseBytes } = core.config;
+    if (!response.ok) {
+      const text = (await readBody(response, Math.min(ERROR_BODY_BYTES, maxResponseBytes), "text", true)) as string;
+      return { response, body: text, failure: classify(response, text) };
+    }
+    if (state.read === "none") return { response, body: void (await response.body?.cancel()) };
+    return { response, body: await readBody(response, maxResponseBytes, state.read) };
   } catch (error) {
-    const fail = (kind: "timeout" | "network", title: string) =>
-      createError({ status: 0, title, kind, operationId: state.operationId, method: state.method, url: state.url, attempts: attempt, cause: error });
     if (state.signal?.aborted) throw state.signal.reason;
-    if (error instanceof ServiceTitanError) {
-      // The token request failed, so this request never left: a refusal is final, anything else transient.
-      const refused = error.status === 400 || error.status === 401 || error.status === 403;
-      const { status, title, traceId, method, url } = error;
-      const tokenError = createError({ status, title, traceId, method, url, kind: refused ? "auth" : undefined, operationId: state.operationId, attempts: attempt, cause: error.cause });
-      return { error: tokenError, failure: refused ? { kind: "status", status: error.status, maintenance: false } : { kind: "not-sent" } };
+    const context = { operationId: state.operationId, method: state.method, url: outgoing.url, attempts: attempt, cause: error };
+    if (error instanceof BodyTooLarge) {
+      // Final: the same request would bring the same body again.
+      return { error: createError({ ...context, status: response!.status, title: `${error.message}; not read further` }) };
     }
-    const what = answered ? "reading the response" : "request";
-    if (signal.aborted) return { error: fail("timeout", `${what} timed out after ${state.timeoutMs} ms`), failure: { kind: "timeout" } };
-    return { error: fail("network", `network error${answered ? " while reading the response" : ""}: ${describeCause(error)}`), failure: { kind: "network" } };
+    if (phase === "token") {
+      if (!(error instanceof ServiceTitanError)) throw error; // a custom token store or limiter failed: its error, as it is
+      // The token request failed, so this request never left: a refusal is final, anything else transient.
+      const { status, title, traceId, method, url } = error;
+      const refused = error instanceof AuthenticationError;
+      const tokenError = createError({ ...context, status, title, traceId, method, url, kind: refused ? "auth" : undefined, cause: error.cause });
+      return refused ? { error: tokenError } : { error: tokenError, failure: { kind: "not-sent" } };
+    }
+    if (clock.timedOut()) {
+      return { error: createError({ ...context, status: 0, kind: "timeout", title: `${phase} timed out after ${state.timeoutMs} ms` }), failure: { kind: "timeout" } };
+    }
+    const title = `network error${phase === "request" ? "" : ` while ${phase}`}: ${describeCause(error)}`;
+    return { error: createError({ ...context, status: 0, kind: "network", title }), failure: { kind: "network" } };
+  } finally {
+    clock.stop();
   }
 }
 
 /**
- * The attempt's signal: its timeout (which also covers reading the body), and the caller's abort if any.
- * For generated methods the timeout is a controller and a timer that `settle` clears once the body is
- * read: on a loopback call that measured 6 µs against 8 for `AbortSignal.timeout` (a weak timer and a
- * finalization registry), still the largest part of what this client adds to a call.
+ * A token, waiting for one if need be, so that a slow token request holds no rate-limit slot; then the
+ * slot; then the token again, since it may have expired while the call queued (in the hot path both reads
+ * come from memory at once).
  */
-function attemptSignal(state: CallState): AbortSignal {
-  let timeout: AbortSignal;
-  if (!state.readBody) {
-    timeout = AbortSignal.timeout(state.timeoutMs); // nobody tells us when the body is read: a timer that cleans up itself
-    state.settle = undefined;
-  } else {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), state.timeoutMs);
-    (timer as { unref?: () => void }).unref?.(); // the request itself keeps the process alive, not its timer
-    timeout = controller.signal;
-    state.settle = () => clearTimeout(timer);
+async function tokenAfterSlot(core: ServiceTitanCore, state: CallState): Promise<string> {
+  if (state.limits.length === 0) return core.tokens.get(state.signal);
+  const first = core.tokens.get(state.signal);
+  if (typeof first !== "string") await first;
+  for (const { key, limit } of state.limits) {
+    if (!core.limiter.tryAcquire?.(key, limit)) await core.limiter.acquire(key, limit, state.signal);
   }
-  return state.signal ? AbortSignal.any([state.signal, timeout]) : timeout;
+  return core.tokens.get(state.signal);
+}
+
+/**
+ * The attempt's time limit: a timer started when a request is sent (not while it waits for a token or a
+ * slot) and stopped once its body is read, with the caller's signal folded in.
+ */
+function attemptClock(state: CallState) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let controller: AbortController | undefined;
+  const stop = () => clearTimeout(timer);
+  return {
+    start(): AbortSignal {
+      stop();
+      const current = (controller = new AbortController());
+      timer = setTimeout(() => current.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), state.timeoutMs);
+      return state.signal ? AbortSignal.any([state.signal, current.signal]) : current.signal;
+    },
+    stop,
+    timedOut: () => controller?.signal.aborted === true,
+  };
 }
 
 async function send(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, token: string, signal: AbortSignal, attempt: number): Promise<Response> {
-  // The slot is taken last, just before the request leaves, so waiting for a token cannot bunch requests up.
-  for (const { key, limit } of state.limits) {
-    if (!core.limiter.tryAcquire?.(key, limit)) await core.limiter.acquire(key, limit, signal);
-  }
   const { url, method, headers, body } = outgoing;
   headers.authorization = `Bearer ${token}`;
   headers["st-app-key"] = core.config.appKey;
   const { hooks, logger } = core.config;
-  if (hooks.onRequest) callHook(hooks.onRequest, { operationId: state.operationId, method, url, attempt, headers: visibleHeaders(headers) }, logger);
+  const observed = hooks.onRequest || hooks.onResponse || logger?.debug;
+  const shown = observed ? displayUrl(url) : url;
+  if (hooks.onRequest) callHook(hooks.onRequest, { operationId: state.operationId, method, url: shown, attempt, headers: visibleHeaders(headers) }, logger);
   const started = performance.now();
   const { fetch } = core.config; // called on its own: a browser's fetch throws if `this` is not the window
   const response = await fetch(url, { method, headers, body, signal });
+  if (!observed) return response;
   const durationMs = Math.round(performance.now() - started);
-  if (hooks.onResponse) callHook(hooks.onResponse, { operationId: state.operationId, method, url, attempt, status: response.status, durationMs }, logger);
-  logger?.debug?.(`ServiceTitan ${method} ${url} → ${response.status} in ${durationMs} ms (attempt ${attempt})`);
+  if (hooks.onResponse) callHook(hooks.onResponse, { operationId: state.operationId, method, url: shown, attempt, status: response.status, durationMs }, logger);
+  log(logger, "debug", `ServiceTitan ${method} ${shown} → ${response.status} in ${durationMs} ms (attempt ${attempt})`);
   return response;
 }
 
-/** 429 and 409 need the body's title (the wait in "… N seconds.", the word "maintenance"): read it and pass on a copy. */
-async function classify(response: Response): Promise<Outcome> {
+/** Whether a non-2xx answer is worth another attempt: 429, 5xx, and reporting's 409 "suspended for maintenance". */
+function classify(response: Response, text: string): Failure | undefined {
   const { status } = response;
-  if (response.ok || (status !== 429 && status !== 409 && status < 500)) return { response };
-  const header = response.headers.get("retry-after");
-  let title: string | undefined;
-  if (status === 409 || (status === 429 && header === null)) {
-    const text = await response.text();
-    title = readTitle(text);
-    response = new Response(text, { status, statusText: response.statusText, headers: response.headers });
-  }
+  if (status !== 429 && status !== 409 && status < 500) return undefined;
+  const title = status === 409 || status === 429 ? readTitle(text) : undefined;
   const maintenance = status === 409 && /maintenance/i.test(title ?? "");
-  if (status === 409 && !maintenance) return { response };
-  return { response, failure: { kind: "status", status, retryAfterMs: retryAfterMs(header, title), maintenance } };
+  if (status === 409 && !maintenance) return undefined;
+  return { kind: "status", status, retryAfterMs: retryAfterMs(response.headers.get("retry-after"), title), maintenance };
 }
 
 function readTitle(text: string): string | undefined {
@@ -189,9 +217,4 @@ function readTitle(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
 }

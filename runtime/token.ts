@@ -1,13 +1,30 @@
 import type { ResolvedConfig } from "./config.js";
-import { ServiceTitanError } from "./errors.js";
+import { createError, describeCause, type Redact, type ServiceTitanError } from "./errors.js";
+import { readBody } from "./read-body.js";
+import { sleep } from "./retry.js";
 import type { CachedToken, TokenStore } from "./token-store.js";
 
 /** How long a shared refresh lock lives (a holder that dies blocks no one longer), and how often waiters look. */
 const LOCK_TTL_MS = 10_000;
 const LOCK_POLL_MS = 50;
+/** A token answer is a few hundred bytes; anything near this is not one. */
+const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/** RFC 6750's b64token: what a bearer token may hold. Anything else (a line break) must never reach a header. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/** Tokens remembered for redaction: the current one and a few it replaced (calls still in flight may carry them). */
+const REMEMBERED_TOKENS = 4;
 
-/** Token requests in flight, per cache key, shared by every client in the process: one request, many waiters. */
-const inFlight = new Map<string, Promise<CachedToken>>();
+/**
+ * One token request in flight per store and cache key, shared by every client in the process: one
+ * request, many waiters. When the last waiter gives up (aborts), the request is cancelled, so nothing
+ * it holds keeps the process alive.
+ */
+interface Flight {
+  promise: Promise<CachedToken>;
+  controller: AbortController;
+  waiters: number;
+}
+const inFlight = new WeakMap<TokenStore, Map<string, Flight>>();
 
 /** ServiceTitan tokens live 900 s; refresh a minute early (or a tenth of the life, if shorter) so none expires in flight. */
 export function tokenSafetyMarginMs(expiresInSeconds: number): number {
@@ -22,95 +39,152 @@ export interface TokenProvider {
   get(signal?: AbortSignal): string | Promise<string>;
   /** Forget `token` after a 401, unless a newer one has already replaced it. */
   invalidate(token: string): Promise<void>;
+  /** Replaces the client secret and the tokens in use wherever they occur in `text`. */
+  redact: Redact;
 }
 
 /** The secret is captured here and nowhere else: no client or error object holds it as a property. */
 export function createTokenProvider(config: ResolvedConfig, clientSecret: string, store: TokenStore): TokenProvider {
   const key = `${config.authUrl}\n${config.clientId}`;
-  const tokenUrl = `${config.authUrl}/connect/token`;
+  const { tokenUrl } = config;
+  const flights = inFlight.get(store) ?? new Map<string, Flight>();
+  inFlight.set(store, flights);
 
-  const fetchToken = async (): Promise<CachedToken> => {
+  // The secret as sent (a form encodes it) and as written; tokens as they were handed out.
+  const secrets = new Set([clientSecret, encodeURIComponent(clientSecret), new URLSearchParams({ s: clientSecret }).toString().slice(2)]);
+  const tokens: string[] = [];
+  const remember = (token: string) => {
+    if (tokens.includes(token)) return;
+    tokens.push(token);
+    if (tokens.length > REMEMBERED_TOKENS) tokens.shift();
+  };
+  const redact: Redact = (text) => {
+    let result = text;
+    for (const secret of [...secrets, ...tokens]) if (result.includes(secret)) result = result.split(secret).join("[redacted]");
+    return result;
+  };
+  const fail = (details: { status: number; title: string; refused?: boolean; traceId?: string; cause?: unknown }): ServiceTitanError =>
+    createError({ ...details, kind: details.refused ? "auth" : undefined, method: "POST", url: tokenUrl }, redact);
+
+  const fetchToken = async (signal: AbortSignal): Promise<CachedToken> => {
     const body = new URLSearchParams({ grant_type: "client_credentials", client_id: config.clientId, client_secret: clientSecret });
     let response: Response;
+    let text: string;
     try {
       const { fetch } = config; // called on its own, as in send.ts
       response = await fetch(tokenUrl, {
         method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "user-agent": config.userAgent },
         body,
-        signal: AbortSignal.timeout(config.timeoutMs),
+        // A redirect would post the form, secret included, to wherever the server points: never follow one.
+        redirect: "manual",
+        signal: AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)]),
       });
+      text = (await readBody(response, MAX_TOKEN_RESPONSE_BYTES, "text")) as string;
     } catch (error) {
-      throw new ServiceTitanError({
-        status: 0,
-        title: `token request failed: ${(error as Error).message}`,
-        method: "POST",
-        url: tokenUrl,
-        cause: error,
-      });
+      if (signal.aborted) throw signal.reason;
+      throw fail({ status: 0, title: `token request failed: ${describeCause(error)}`, cause: error });
     }
-    const text = await response.text();
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get("location");
+      const target = location ? ` to ${originOf(location, tokenUrl)}` : "";
+      throw fail({ status: response.status, title: `the token endpoint answered a redirect${target}; not followed, so the client secret is sent nowhere else`, refused: true });
+    }
     const json = parseJson(text);
     if (!response.ok || typeof json?.access_token !== "string") {
-      const reason = typeof json?.error === "string" ? `${json.error}${json.error_description ? `: ${json.error_description}` : ""}` : `HTTP ${response.status}`;
-      throw new ServiceTitanError({
-        status: response.status,
-        title: `token request for client '${config.clientId}' failed (${reason})`,
-        method: "POST",
-        url: tokenUrl,
-        traceId: typeof json?.traceId === "string" ? json.traceId : undefined,
-      });
+      const described = typeof json?.error === "string" ? `${json.error}${typeof json.error_description === "string" ? `: ${json.error_description}` : ""}` : `HTTP ${response.status}`;
+      const traceId = typeof json?.traceId === "string" ? json.traceId : undefined;
+      // A refusal of the client ID and secret is final; anything else (a 503, a malformed answer) may pass.
+      const refused = response.status === 400 || response.status === 401 || response.status === 403;
+      throw fail({ status: response.status, title: `token request for client '${config.clientId}' failed (${described})`, traceId, refused });
     }
-    const expiresIn = typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 900;
+    if (!BEARER_TOKEN.test(json.access_token)) {
+      throw fail({ status: response.status, title: "the token endpoint answered an access_token that is not a valid bearer token", refused: true });
+    }
+    const expiresIn = typeof json.expires_in === "number" && json.expires_in > 0 && json.expires_in < 10 ** 7 ? json.expires_in : 900;
     const token = { accessToken: json.access_token, expiresAt: Date.now() + expiresIn * 1000 - tokenSafetyMarginMs(expiresIn) };
     await store.set(key, token);
     return token;
   };
 
   /** With a shared store, one process fetches while the others wait for the token to appear in it. */
-  const fetchShared = async (): Promise<CachedToken> => {
-    if (!store.lock) return fetchToken();
+  const fetchShared = async (signal: AbortSignal): Promise<CachedToken> => {
+    if (!store.lock) return fetchToken(signal);
     const deadline = Date.now() + LOCK_TTL_MS;
     for (;;) {
       const release = await store.lock(key, LOCK_TTL_MS);
       if (release) {
         try {
           const fresh = await store.get(key); // another process may have finished just before
-          return fresh && fresh.expiresAt > Date.now() ? fresh : await fetchToken();
+          return fresh && fresh.expiresAt > Date.now() ? fresh : await fetchToken(signal);
         } finally {
           await release();
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+      await sleep(LOCK_POLL_MS, signal);
       const cached = await store.get(key);
       if (cached && cached.expiresAt > Date.now()) return cached;
-      if (Date.now() > deadline) return fetchToken(); // the holder died: its lock has expired by now anyway
+      if (Date.now() > deadline) return fetchToken(signal); // the holder died: its lock has expired by now anyway
     }
+  };
+
+  const handOut = (token: CachedToken): string => {
+    remember(token.accessToken);
+    return token.accessToken;
   };
 
   const get = (signal?: AbortSignal): string | Promise<string> => {
     const cached = store.get(key);
-    if (isPromiseLike(cached)) return Promise.resolve(cached).then((token) => (isFresh(token) ? token.accessToken : refresh(signal)));
-    return isFresh(cached) ? cached.accessToken : refresh(signal); // the hot path: nothing to wait for
+    if (isPromiseLike(cached)) return Promise.resolve(cached).then((token) => (isFresh(token) ? handOut(token) : refresh(signal)));
+    return isFresh(cached) ? handOut(cached) : refresh(signal); // the hot path: nothing to wait for
   };
 
   const refresh = async (signal?: AbortSignal): Promise<string> => {
-    let flight = inFlight.get(key);
-    if (!flight) {
-      flight = fetchShared().finally(() => inFlight.delete(key));
-      inFlight.set(key, flight);
+    if (signal?.aborted) throw signal.reason; // nobody waits: start nothing
+    let flight = flights.get(key);
+    if (!flight || flight.controller.signal.aborted) {
+      const controller = new AbortController();
+      const started: Flight = { promise: fetchShared(controller.signal), controller, waiters: 0 };
+      started.promise
+        .catch(() => {}) // its waiters see the failure; a flight nobody waits for any more must not be "unhandled"
+        .finally(() => flights.get(key) === started && flights.delete(key));
+      flights.set(key, (flight = started));
     }
-    return (await (signal ? raceAbort(flight, signal) : flight)).accessToken;
+    return handOut(await wait(flight, signal));
   };
 
   return {
     get,
+    redact,
     async invalidate(token) {
       if (store.deleteIf) return store.deleteIf(key, token);
       const cached = await store.get(key);
       if (cached?.accessToken === token) await store.delete(key);
     },
   };
+}
+
+/** Waits for a shared flight; a waiter that aborts stops waiting, and the last one to leave cancels the request. */
+function wait(flight: Flight, signal: AbortSignal | undefined): Promise<CachedToken> {
+  flight.waiters++;
+  return new Promise<CachedToken>((resolve, reject) => {
+    let waiting = true;
+    const leave = () => {
+      waiting = false;
+      signal?.removeEventListener("abort", onAbort);
+      flight.waiters--;
+    };
+    const onAbort = () => {
+      leave();
+      if (flight.waiters === 0) flight.controller.abort(new Error("no caller waits for this token any more"));
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    flight.promise.then(
+      (token) => waiting && (leave(), resolve(token)),
+      (error: unknown) => waiting && (leave(), reject(error)),
+    );
+  });
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
@@ -130,12 +204,10 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Lets one caller stop waiting for a shared token without cancelling it for the others. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
+function originOf(location: string, base: string): string {
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return "an invalid URL";
+  }
 }

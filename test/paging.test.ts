@@ -1,17 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createServiceTitan, DEFAULT_PAGE_SIZE, type ServiceTitanConfig } from "../generated/index.js";
+import { createServiceTitan, DEFAULT_PAGE_SIZE, memoryTokenStore, type ServiceTitanConfig } from "../generated/index.js";
 import { MOCK_CREDENTIALS as CREDENTIALS, startMockServer, type MockServer } from "../generator/mock/index.js";
 
 /** `.all()` / `.pages()` over `stgen mock`'s paged lists and export feeds (1,234 rows per collection). */
 const ROWS = 1234;
 let mock: MockServer;
-let serial = 0;
 
 function client(overrides: Partial<ServiceTitanConfig> = {}) {
   return createServiceTitan({
     ...CREDENTIALS,
     baseUrl: mock.url,
-    authUrl: `${mock.url}/paging-${++serial}`,
+    authUrl: mock.url,
+    tokenStore: memoryTokenStore(),
     retry: { baseDelayMs: 20 },
     rateLimit: false,
     ...overrides,

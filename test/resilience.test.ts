@@ -11,6 +11,7 @@ import {
   ServiceTitanError,
   TimeoutError,
   ValidationError,
+  memoryTokenStore,
   type Hooks,
   type ServiceTitanConfig,
 } from "../generated/index.js";
@@ -23,7 +24,6 @@ import { MOCK_CREDENTIALS as CREDENTIALS, startMockServer, type MockServer } fro
  * at the end.
  */
 let mock: MockServer;
-let serial = 0;
 const seen: unknown[] = [];
 
 const recordingHooks: Hooks = {
@@ -39,7 +39,8 @@ function client(overrides: Partial<ServiceTitanConfig> = {}, server = mock) {
   return createServiceTitan({
     ...CREDENTIALS,
     baseUrl: server.url,
-    authUrl: `${server.url}/resilience-${++serial}`,
+    authUrl: server.url,
+    tokenStore: memoryTokenStore(),
     retry: { baseDelayMs: 20 },
     hooks: recordingHooks,
     logger: recordingLogger,

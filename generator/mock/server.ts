@@ -128,7 +128,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       send(res, answer, stallBodyMs);
     };
 
-    if (pathname.endsWith("/connect/token")) {
+    if (pathname === "/connect/token") {
       entry.kind = "token";
       tokenRequests++;
       if (faults.options.tokenDelayMs) await sleep(faults.options.tokenDelayMs);
