@@ -18,10 +18,10 @@ export const DEFAULT_TIMEOUT_MS = 100_000;
 /** Node's timers hold at most 2^31 − 1 ms; a longer one fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
- * A page of 5,000 rows of the widest list schema in the specs is a few MB (README: "Response size");
- * 64 MiB leaves room for that many times over, and stops a runaway body long before memory does.
+ * Several times the widest page of 5,000 rows the specs describe (BENCHMARKS.md, "Response size"), and
+ * far below what would exhaust a worker's memory.
  */
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
 export interface ServiceTitanConfig {
   /** OAuth client ID (`cid.…`), per environment. */
@@ -42,7 +42,7 @@ export interface ServiceTitanConfig {
   fetch?: typeof globalThis.fetch;
   /** Per-request time limit in milliseconds, from when the request is sent. Default 100000 (ServiceTitan's own). */
   timeoutMs?: number;
-  /** The largest response body read, in decoded bytes; a larger one fails at once. Default 64 MiB. */
+  /** The largest response body read, in decoded bytes; a larger one fails at once. Default 128 MiB. */
   maxResponseBytes?: number;
   /** Sent as `User-Agent`. Default `servicetitan-client/<version>`, so ServiceTitan support can tell the traffic apart. */
   userAgent?: string;

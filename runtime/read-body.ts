@@ -38,6 +38,6 @@ export async function readBody(response: Response, maxBytes: number, as: "text" 
 /** Thrown by `readBody`; the caller turns it into a ServiceTitanError that names the limit. */
 export class BodyTooLarge extends Error {
   constructor(readonly maxBytes: number) {
-    super(`the response body is larger than maxResponseBytes (${maxBytes} bytes)`);
+    super(`the response body is larger than maxResponseBytes (${maxBytes} bytes); raise maxResponseBytes or ask for smaller pages`);
   }
 }

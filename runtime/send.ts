@@ -127,7 +127,7 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
     const context = { operationId: state.operationId, method: state.method, url: outgoing.url, attempts: attempt, cause: error };
     if (error instanceof BodyTooLarge) {
       // Final: the same request would bring the same body again.
-      return { error: createError({ ...context, status: response!.status, title: `${error.message}; not read further` }) };
+      return { error: createError({ ...context, status: response!.status, title: error.message }) };
     }
     if (phase === "token") {
       if (!(error instanceof ServiceTitanError)) throw error; // a custom token store or limiter failed: its error, as it is

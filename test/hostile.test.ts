@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -489,6 +490,7 @@ describe("guarantee: errors and config a newcomer meets say what is wrong", () =
     await client().crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } });
     expect(server.api().map((r) => r.headers["user-agent"])).toEqual([`servicetitan-client/${VERSION}`, "my-sync/2.0", "one-off/1", `servicetitan-client/${VERSION}`]);
     expect(server.tokenRequests()[0]!.headers["user-agent"]).toBe(`servicetitan-client/${VERSION}`);
+    expect(VERSION).toBe(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   });
 });
 
