@@ -89,8 +89,9 @@ export interface ResolvedConfig {
   retry: ResolvedRetry;
   /** Absent when rate limiting is off. */
   rateLimit?: { perSecond: RateLimit; reporting?: RateLimit; limiter?: RateLimiter };
+  /** Read once from the config (see `readFunctions`). */
   hooks: Hooks;
-  logger?: Logger;
+  logger: Logger;
 }
 
 const OPTIONS = {
@@ -134,9 +135,9 @@ export function resolveConfig(config: ServiceTitanConfig): ResolvedConfig {
     throw new ServiceTitanConfigError("'userAgent' must be a non-empty string without line breaks");
   }
   checkMethods("tokenStore", config.tokenStore, ["get", "set", "delete"]);
-  checkMethods("logger", config.logger, []);
-  checkKeys(config.hooks ?? {}, OPTIONS.hooks, "hooks.");
   checkMethods("hooks", config.hooks, []);
+  checkKeys(config.hooks ?? {}, OPTIONS.hooks, "hooks.");
+  checkMethods("logger", config.logger, []);
   const authUrl = checkUrl("authUrl", config.authUrl ?? hosts.authUrl).replace(/\/connect\/token$/, "");
   return {
     clientId: config.clientId,
@@ -152,13 +153,31 @@ export function resolveConfig(config: ServiceTitanConfig): ResolvedConfig {
     userAgent,
     retry: resolveRetry(config.retry),
     rateLimit: resolveRateLimit(config.rateLimit),
-    hooks: config.hooks ?? {},
-    logger: config.logger,
+    hooks: readFunctions("hooks", config.hooks, OPTIONS.hooks),
+    logger: readFunctions("logger", config.logger, ["debug", "warn"]),
   };
 }
 
-/** A header value fetch accepts: no line breaks or other control characters. */
-export const HEADER_VALUE = /^[^\x00-\x08\x0a-\x1f\x7f]*$/;
+/**
+ * The hooks or logger methods, read once: a getter that throws (or changes its mind) mid-call must not
+ * turn a call into a failure. Logger methods stay bound to the logger, as a class instance needs.
+ */
+function readFunctions<T extends object>(option: string, source: T | undefined, names: readonly string[]): T {
+  const result: Record<string, unknown> = {};
+  for (const name of names) {
+    let value: unknown;
+    try {
+      value = (source as Record<string, unknown> | undefined)?.[name];
+    } catch {
+      throw new ServiceTitanConfigError(`reading '${option}.${name}' threw`);
+    }
+    if (typeof value === "function") result[name] = option === "logger" ? value.bind(source) : value;
+  }
+  return result as T;
+}
+
+/** A header value fetch accepts: tabs and printable Latin-1, no line breaks or other control characters. */
+export const HEADER_VALUE = /^[\x09\x20-\x7e\x80-\xff]*$/;
 
 /** A time limit a timer can hold: positive, finite, below 2^31 ms. Also checks per-call `timeoutMs`. */
 export function checkTimeout(value: unknown, option: string, fail: (problem: string) => Error): number {

@@ -66,8 +66,12 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     path.tenant = core.config.tenant;
     const headers = { "user-agent": core.config.userAgent, ...(init.headers as Record<string, string> | undefined) };
     const call = newCall(method, init, "bytes");
+    // Only these of openapi-fetch's per-request options: others (`baseUrl`, `fetch`, `middleware`, the
+    // serializers) could send the request, token and app key included, elsewhere.
+    const { body, bodySerializer, parseAs } = init;
+    const request = { body, bodySerializer, parseAs, headers, fetch: callFetch(core, call), params: { ...params, path } };
     try {
-      return await transport.request(method, url, { ...init, headers, fetch: callFetch(core, call), params: { ...params, path } });
+      return await transport.request(method, url, request);
     } catch (error) {
       if (error instanceof ServiceTitanError) callHook(core.config.hooks.onError, error, core.config.logger);
       throw error;
@@ -88,8 +92,8 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
       const op = compileOperation(spec);
       known.add(`${spec.method} ${spec.path}`);
       const read = readModeOf(op);
-      const call = (args?: Record<string, unknown>, options: RequestOptions = {}) =>
-        callOperation(core, baseUrl, op, args, options, newCall(op.method, options, read, op.id));
+      const newOperationCall = (options: RequestOptions) => newCall(op.method, options, read, op.id);
+      const call = (args?: Record<string, unknown>, options?: RequestOptions) => callOperation(core, baseUrl, op, args, options, newOperationCall);
       if (spec.paging === "page") return withPaging(call as never, op.id) as unknown as OperationFn;
       if (spec.paging === "export") return withExportPaging(call as never, op.id) as unknown as OperationFn;
       return call as unknown as OperationFn;

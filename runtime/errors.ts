@@ -187,7 +187,7 @@ function fieldErrors(value: unknown): Record<string, string[]> {
   if (!value || typeof value !== "object") return {};
   const result: Record<string, string[]> = {};
   for (const [field, messages] of Object.entries(value)) {
-    result[field] = Array.isArray(messages) ? messages.map(String) : [String(messages)];
+    result[field] = (Array.isArray(messages) ? messages : [messages]).map((message) => (message && typeof message === "object" ? "[not a text]" : String(message)));
   }
   return result;
 }
@@ -219,18 +219,38 @@ function scrubDetails(details: ServiceTitanErrorDetails, redact: Redact): Servic
   };
 }
 
-/** Every string (keys included) of a parsed JSON value, redacted. */
-function scrubJson(value: unknown, redact: Redact): unknown {
-  if (typeof value === "string") return redact(value);
-  if (Array.isArray(value)) return value.map((item) => scrubJson(item, redact));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), scrubJson(item, redact)]));
+/** An error body as text, scrubbed: JSON is parsed first (a server can spell a secret with `\u` escapes). */
+export function scrubBody(text: string, redact: Redact): string {
+  try {
+    return JSON.stringify(scrubJson(JSON.parse(text), redact));
+  } catch {
+    return redact(text);
   }
-  return value;
+}
+
+/** Deeper than this, a server's JSON is cut: no error body needs it, and walking it could overflow the stack. */
+const MAX_JSON_DEPTH = 16;
+
+/** Every string (keys included) of a parsed JSON value, redacted; what lies deeper than MAX_JSON_DEPTH is dropped. */
+export function scrubJson(value: unknown, redact: Redact, depth = 0): unknown {
+  if (typeof value === "string") return redact(value);
+  if (!value || typeof value !== "object") return value;
+  if (depth >= MAX_JSON_DEPTH) return "[nested too deep]";
+  if (Array.isArray(value)) return value.map((item) => scrubJson(item, redact, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), scrubJson(item, redact, depth + 1)]));
 }
 
 /** What a failed fetch says about why: undici puts the reason (`ECONNREFUSED`, `ENOTFOUND`) in `cause`. */
 export function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  return typeof cause?.code === "string" ? cause.code : describeThrown(cause ?? error);
+}
+
+/** A thrown value as text, whatever it is (a Symbol or a null-prototype object cannot go in a template). */
+export function describeThrown(value: unknown): string {
+  try {
+    return String((value as Error | undefined)?.message ?? value);
+  } catch {
+    return "a value that cannot be shown";
+  }
 }

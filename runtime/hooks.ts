@@ -1,4 +1,4 @@
-import type { ServiceTitanError } from "./errors.js";
+import { describeThrown, type ServiceTitanError } from "./errors.js";
 
 /** One request about to leave. `headers` show the bearer token as `Bearer [redacted]`. */
 export interface RequestEvent {
@@ -51,7 +51,7 @@ export interface Logger {
 
 export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, logger: Logger | undefined): void {
   if (!hook) return;
-  const warn = (error: unknown) => log(logger, "warn", `ServiceTitan client: a hook threw: ${(error as Error)?.message ?? error}`);
+  const warn = (error: unknown) => log(logger, "warn", `ServiceTitan client: a hook threw: ${describeThrown(error)}`);
   try {
     const result = hook(event);
     if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).then(undefined, warn);
@@ -65,7 +65,7 @@ export function log(logger: Logger | undefined, level: "debug" | "warn", message
   const write = logger?.[level];
   if (!write) return;
   try {
-    const result: unknown = write.call(logger, message);
+    const result: unknown = write(message);
     if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).then(undefined, () => {});
   } catch {
     // the logger is broken; the call it observes is not

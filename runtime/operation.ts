@@ -3,7 +3,7 @@ import { checkTimeout, HEADER_VALUE } from "./config.js";
 import type { ServiceTitanCore } from "./core.js";
 import { createError, errorFromResponse, ServiceTitanError } from "./errors.js";
 import { callHook } from "./hooks.js";
-import { describeKind, serializeQuery } from "./query.js";
+import { describeKind, isWellFormed, serializeQuery } from "./query.js";
 import { sendCall, type CallState } from "./send.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
@@ -95,8 +95,9 @@ function fillPath(parts: string[], baseUrl: string, path: Record<string, unknown
  */
 export function checkPathValue(where: string, name: string, value: unknown): void {
   if (typeof value === "number" ? Number.isFinite(value) : typeof value === "bigint") return;
-  if (typeof value === "string" && value !== "" && value !== "." && value !== "..") return;
-  const got = value === "" ? "an empty string" : value === "." || value === ".." ? `'${value}'` : describeKind(value);
+  if (typeof value === "string" && value !== "" && value !== "." && value !== ".." && isWellFormed(value)) return;
+  const got =
+    value === "" ? "an empty string" : value === "." || value === ".." ? `'${value}'` : typeof value === "string" ? "a string that is not valid Unicode" : describeKind(value);
   throw new TypeError(`${where}: path parameter '${name}' must be a non-empty string or a finite number that fills one path segment (got ${got})`);
 }
 
@@ -122,7 +123,7 @@ export function splitArguments(op: CompiledOperation, args: Record<string, unkno
     if (key === "body") body = value;
     else if (op.pathParams.has(key)) path[key] = value;
     else if (key === "tenant") continue; // checked by the caller, against the config
-    else if (value !== undefined) query[op.rename?.[key] ?? key] = value;
+    else if (value !== undefined) query[op.rename && Object.hasOwn(op.rename, key) ? op.rename[key]! : key] = value;
   }
   for (const name of op.pathParams) {
     if (path[name] === undefined || path[name] === null) throw new TypeError(`${op.id}: path parameter '${name}' is required`);
@@ -152,10 +153,12 @@ export async function callOperation(
   baseUrl: string,
   op: CompiledOperation,
   args: Record<string, unknown> | undefined,
-  options: RequestOptions,
-  call: CallState,
+  given: RequestOptions | undefined,
+  newCall: (options: RequestOptions) => CallState,
 ): Promise<unknown> {
+  const options = given ?? {};
   checkOptions(op.id, options);
+  const call = newCall(options);
   const { path, query, body } = splitArguments(op, args);
   checkTenant(op.id, args?.tenant, core.config.tenant);
   path.tenant = core.config.tenant;

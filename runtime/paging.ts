@@ -17,6 +17,20 @@ const DEFAULT_FOLLOW_INTERVAL_MS = 60_000;
  * whose `continueFrom` did not move, or with no rows while `hasMore`. A glitch passes; a loop does not.
  */
 export const MAX_STALLED_PAGES = 3;
+/** How many recent pages (or tokens) a repeat is looked for among: a server may also alternate between two. */
+const RECENT = 8;
+
+/** The last RECENT values; `has` tells whether one came back. */
+function recent<T>() {
+  const values: T[] = [];
+  return {
+    has: (value: T) => values.includes(value),
+    add(value: T) {
+      values.push(value);
+      if (values.length > RECENT) values.shift();
+    },
+  };
+}
 
 interface Caps {
   /** Stop after this many rows; the iterator's `truncated` says whether rows were left. */
@@ -173,18 +187,18 @@ function requestOptions(options: PageOptions | ExportOptions): RequestOptions {
 async function* listPages<Page extends ListPage>(call: Call<Page>, operationId: string, args: Args, options: PageOptions, state: MutableState): AsyncGenerator<Page> {
   let page = Number(args?.page ?? 1);
   const pageSize = args?.pageSize ?? options.pageSize ?? DEFAULT_PAGE_SIZE;
-  let previous: string | undefined;
+  const seen = recent<string>();
   for (let stalls = 0; ; ) {
     const result = await call({ ...args, page, pageSize }, requestOptions(options));
     checkPage(operationId, result, `page ${page}`);
     const rows = result.data ?? [];
-    // The same rows again: the server ignored `page`. Ask for the same page again rather than yield them twice.
+    // Rows already yielded: the server ignored `page`. Ask for the same page again rather than yield them twice.
     const fingerprint = rows.length > 0 ? `${rows.length}\n${JSON.stringify(rows[0])}\n${JSON.stringify(rows.at(-1))}` : undefined;
-    if (fingerprint !== undefined && fingerprint === previous && result.hasMore) {
-      if (++stalls >= MAX_STALLED_PAGES) throw stalled(operationId, `page ${page} repeated the rows of the page before`);
+    if (fingerprint !== undefined && seen.has(fingerprint) && result.hasMore) {
+      if (++stalls >= MAX_STALLED_PAGES) throw stalled(operationId, `page ${page} repeated the rows of an earlier page`);
       continue;
     }
-    previous = fingerprint;
+    if (fingerprint !== undefined) seen.add(fingerprint);
     stalls = rows.length === 0 && result.hasMore ? stalls + 1 : 0;
     if (stalls >= MAX_STALLED_PAGES) throw stalled(operationId, "a page came back empty with hasMore: true");
     state.pages++;
@@ -202,13 +216,15 @@ async function* feedPages<Page extends FeedPage>(call: Call<Page>, operationId: 
   let from: string | undefined = args?.from instanceof Date ? args.from.toISOString() : (args?.from as string | undefined);
   const seen = options.dedupe ? new Map<string, true>() : undefined;
   const interval = typeof options.follow === "object" ? (options.follow.intervalMs ?? DEFAULT_FOLLOW_INTERVAL_MS) : DEFAULT_FOLLOW_INTERVAL_MS;
+  const sent = recent<string | undefined>();
   for (let stalls = 0; ; ) {
+    sent.add(from);
     const result = await call({ ...args, from }, requestOptions(options));
     checkPage(operationId, result, `the export page from ${from === undefined ? "the start" : "a continueFrom token"}`);
     const more = result.hasMore === true;
     const next = typeof result.continueFrom === "string" && result.continueFrom !== "" ? result.continueFrom : undefined;
-    if (more && (next === undefined || next === from)) {
-      // The token did not move: the same request would bring the same rows. Ask again, yield nothing yet.
+    // A token already asked with: the same request would bring the same rows. Ask again, yield nothing yet.
+    if (more && (next === undefined || sent.has(next))) {
       if (++stalls >= MAX_STALLED_PAGES) throw stalled(operationId, "the export answered hasMore: true without a new continueFrom");
       continue;
     }

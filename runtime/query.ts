@@ -10,6 +10,7 @@ export function serializeQuery(query: Record<string, unknown>, where: string): s
   for (const key in query) {
     const value = query[key];
     if (value === undefined || value === null) continue;
+    if (!isWellFormed(key)) throw new TypeError(`${where}: a query parameter name holds a lone surrogate (not valid Unicode)`);
     const name = encodeURIComponent(key);
     if (Array.isArray(value)) {
       for (const item of value) parts.push(`${name}=${encodeURIComponent(scalar(item, where, key))}`);
@@ -17,6 +18,7 @@ export function serializeQuery(query: Record<string, unknown>, where: string): s
       for (const field in value) {
         const inner = (value as Record<string, unknown>)[field];
         if (inner === undefined || inner === null) continue;
+        if (!isWellFormed(field)) throw new TypeError(`${where}: a field name of query parameter '${key}' holds a lone surrogate (not valid Unicode)`);
         parts.push(`${name}[${encodeURIComponent(field)}]=${encodeURIComponent(scalar(inner, where, `${key}.${field}`))}`);
       }
     } else {
@@ -27,7 +29,10 @@ export function serializeQuery(query: Record<string, unknown>, where: string): s
 }
 
 function scalar(value: unknown, where: string, key: string): string {
-  if (typeof value === "string") return value;
+  if (typeof value === "string") {
+    if (isWellFormed(value)) return value;
+    throw new TypeError(`${where}: query parameter '${key}' holds a lone surrogate (not valid Unicode), which no URL can carry`);
+  }
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new TypeError(`${where}: query parameter '${key}' is an invalid Date`);
@@ -36,6 +41,11 @@ function scalar(value: unknown, where: string, key: string): string {
   throw new TypeError(
     `${where}: query parameter '${key}' must be a string, number, boolean or Date, an array of them, or an object of them (got ${describeKind(value)})`,
   );
+}
+
+/** False for a string `encodeURIComponent` would throw on: half of a surrogate pair. */
+export function isWellFormed(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
 /** What a value is, never what it says (a string may be customer data). */

@@ -1,3 +1,5 @@
+import { onAbort } from "./abort.js";
+
 /** How failed calls are retried; `retry: false` in the config turns retries off. */
 export interface RetryOptions {
   /** Requests per call, the first included. Default 4. */
@@ -66,14 +68,15 @@ export function retryAfterMs(header: string | null, title: string | undefined): 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stopListening?.();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopListening =
+      signal &&
+      onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
   });
 }

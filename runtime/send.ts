@@ -1,5 +1,6 @@
 import type { ServiceTitanCore } from "./core.js";
-import { AuthenticationError, createError, describeCause, displayUrl, ServiceTitanError } from "./errors.js";
+import { onAbort } from "./abort.js";
+import { AuthenticationError, createError, describeCause, displayUrl, scrubBody, ServiceTitanError, TimeoutError } from "./errors.js";
 import { callHook, log, visibleHeaders } from "./hooks.js";
 import type { RateLimit } from "./rate-limit.js";
 import { BodyTooLarge, readBody } from "./read-body.js";
@@ -7,6 +8,7 @@ import { decide, retryAfterMs, sleep, type Failure } from "./retry.js";
 
 /** An error answer is read this far: enough for ServiceTitan's JSON problem or the start of an HTML page. */
 const ERROR_BODY_BYTES = 64 * 1024;
+const MAX_REDIRECTS = 5;
 
 /** One call's settings. */
 export interface CallState {
@@ -85,19 +87,19 @@ export async function sendCall(core: ServiceTitanCore, state: CallState, outgoin
  */
 export function callFetch(core: ServiceTitanCore, state: CallState): (request: Request) => Promise<Response> {
   return async (request) => {
+    if (!request.url.startsWith(`${core.config.apiUrl}/`)) throw new TypeError(`a path-style call may only go to ${core.config.apiUrl}`);
     const body = request.body ? await request.arrayBuffer() : undefined; // read once, so it can be sent again
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
     const { response, body: received } = await sendCall(core, state, { url: request.url, method: request.method, headers, body });
     const empty = received === undefined || [101, 204, 205, 304].includes(response.status);
-    return new Response(empty ? null : (received as string | ArrayBuffer), { status: response.status, statusText: response.statusText, headers: response.headers });
+    // An error body reaches the caller as `error`: scrubbed, as errors are.
+    const content = typeof received === "string" ? scrubBody(received, core.tokens.redact) : received;
+    return new Response(empty ? null : (content as string | ArrayBuffer), { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
 
-/**
- * One attempt. The hot path (a cached token, a free rate-limit slot, a 2xx) awaits nothing but the
- * request and its body.
- */
+/** One attempt: a token and a slot, the request (and, after a 401, once more), its body. */
 async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, attempt: number): Promise<Outcome> {
   const clock = attemptClock(state);
   let phase: "token" | "request" | "reading the response" = "token";
@@ -134,7 +136,8 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
       // The token request failed, so this request never left: a refusal is final, anything else transient.
       const { status, title, traceId, method, url } = error;
       const refused = error instanceof AuthenticationError;
-      const tokenError = createError({ ...context, status, title, traceId, method, url, kind: refused ? "auth" : undefined, cause: error.cause });
+      const kind = refused ? "auth" : error instanceof TimeoutError ? "timeout" : undefined;
+      const tokenError = createError({ ...context, status, title, traceId, method, url, kind, cause: error.cause });
       return refused ? { error: tokenError } : { error: tokenError, failure: { kind: "not-sent" } };
     }
     if (clock.timedOut()) {
@@ -169,13 +172,22 @@ async function tokenAfterSlot(core: ServiceTitanCore, state: CallState): Promise
 function attemptClock(state: CallState) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let controller: AbortController | undefined;
-  const stop = () => clearTimeout(timer);
+  let stopListening: (() => void) | undefined;
+  const stop = () => {
+    clearTimeout(timer);
+    stopListening?.();
+  };
   return {
     start(): AbortSignal {
       stop();
       const current = (controller = new AbortController());
       timer = setTimeout(() => current.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), state.timeoutMs);
-      return state.signal ? AbortSignal.any([state.signal, current.signal]) : current.signal;
+      const { signal } = state;
+      if (signal) {
+        if (signal.aborted) current.abort(signal.reason);
+        else stopListening = onAbort(signal, () => current.abort(signal.reason));
+      }
+      return current.signal;
     },
     stop,
     timedOut: () => controller?.signal.aborted === true,
@@ -191,13 +203,37 @@ async function send(core: ServiceTitanCore, state: CallState, outgoing: Outgoing
   const shown = observed ? displayUrl(url) : url;
   if (hooks.onRequest) callHook(hooks.onRequest, { operationId: state.operationId, method, url: shown, attempt, headers: visibleHeaders(headers) }, logger);
   const started = performance.now();
-  const { fetch } = core.config; // called on its own: a browser's fetch throws if `this` is not the window
-  const response = await fetch(url, { method, headers, body, signal });
+  const response = await fetchFollowing(core.config.fetch, url, { method, headers, body, signal });
   if (!observed) return response;
   const durationMs = Math.round(performance.now() - started);
   if (hooks.onResponse) callHook(hooks.onResponse, { operationId: state.operationId, method, url: shown, attempt, status: response.status, durationMs }, logger);
   log(logger, "debug", `ServiceTitan ${method} ${shown} → ${response.status} in ${durationMs} ms (attempt ${attempt})`);
   return response;
+}
+
+/**
+ * Redirects are followed here, not by fetch: fetch drops `Authorization` when a redirect leaves the host,
+ * but would carry `ST-App-Key` (and a 307's body) to wherever the server points. Off the API host only a
+ * GET follows, without credentials (the three downloads the specs declare as a 302 need that).
+ */
+async function fetchFollowing(fetch: typeof globalThis.fetch, url: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
+  for (let hops = 0; ; hops++) {
+    const response = await fetch(url, { ...init, redirect: "manual" }); // fetch called on its own: a browser's throws if `this` is not the window
+    const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
+    if (location === null || hops === MAX_REDIRECTS) return response;
+    const next = new URL(location, url);
+    const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && init.method === "POST");
+    const method = toGet ? "GET" : init.method;
+    let headers = init.headers;
+    if (next.origin !== new URL(url).origin) {
+      if (method !== "GET") return response; // a write is never sent to another host
+      const { authorization: _bearer, "st-app-key": _appKey, ...rest } = headers;
+      headers = rest;
+    }
+    await response.body?.cancel();
+    init = { ...init, method, headers, body: toGet ? undefined : init.body };
+    url = next.href;
+  }
 }
 
 /** Whether a non-2xx answer is worth another attempt: 429, 5xx, and reporting's 409 "suspended for maintenance". */

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from "./config.js";
 import { createError, describeCause, type Redact, type ServiceTitanError } from "./errors.js";
+import { onAbort } from "./abort.js";
 import { readBody } from "./read-body.js";
 import { sleep } from "./retry.js";
 import type { CachedToken, TokenStore } from "./token-store.js";
@@ -58,13 +59,13 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
     tokens.push(token);
     if (tokens.length > REMEMBERED_TOKENS) tokens.shift();
   };
+  // Case-insensitive: a server may write the form-encoded secret's %2b as %2B or the other way round.
   const redact: Redact = (text) => {
-    let result = text;
-    for (const secret of [...secrets, ...tokens]) if (result.includes(secret)) result = result.split(secret).join("[redacted]");
-    return result;
+    const pattern = new RegExp([...secrets, ...tokens].map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+    return text.replace(pattern, "[redacted]");
   };
-  const fail = (details: { status: number; title: string; refused?: boolean; traceId?: string; cause?: unknown }): ServiceTitanError =>
-    createError({ ...details, kind: details.refused ? "auth" : undefined, method: "POST", url: tokenUrl }, redact);
+  const fail = (details: { status: number; title: string; kind?: "auth" | "timeout"; traceId?: string; cause?: unknown }): ServiceTitanError =>
+    createError({ ...details, method: "POST", url: tokenUrl }, redact);
 
   const fetchToken = async (signal: AbortSignal): Promise<CachedToken> => {
     const body = new URLSearchParams({ grant_type: "client_credentials", client_id: config.clientId, client_secret: clientSecret });
@@ -83,12 +84,13 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
       text = (await readBody(response, MAX_TOKEN_RESPONSE_BYTES, "text")) as string;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
+      if ((error as Error)?.name === "TimeoutError") throw fail({ status: 0, title: `token request timed out after ${config.timeoutMs} ms`, kind: "timeout", cause: error });
       throw fail({ status: 0, title: `token request failed: ${describeCause(error)}`, cause: error });
     }
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get("location");
       const target = location ? ` to ${originOf(location, tokenUrl)}` : "";
-      throw fail({ status: response.status, title: `the token endpoint answered a redirect${target}; not followed, so the client secret is sent nowhere else`, refused: true });
+      throw fail({ status: response.status, title: `the token endpoint answered a redirect${target}; not followed, so the client secret is sent nowhere else`, kind: "auth" });
     }
     const json = parseJson(text);
     if (!response.ok || typeof json?.access_token !== "string") {
@@ -96,12 +98,13 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
       const traceId = typeof json?.traceId === "string" ? json.traceId : undefined;
       // A refusal of the client ID and secret is final; anything else (a 503, a malformed answer) may pass.
       const refused = response.status === 400 || response.status === 401 || response.status === 403;
-      throw fail({ status: response.status, title: `token request for client '${config.clientId}' failed (${described})`, traceId, refused });
+      throw fail({ status: response.status, title: `token request for client '${config.clientId}' failed (${described})`, traceId, kind: refused ? "auth" : undefined });
     }
     if (!BEARER_TOKEN.test(json.access_token)) {
-      throw fail({ status: response.status, title: "the token endpoint answered an access_token that is not a valid bearer token", refused: true });
+      throw fail({ status: response.status, title: "the token endpoint answered an access_token that is not a valid bearer token", kind: "auth" });
     }
-    const expiresIn = typeof json.expires_in === "number" && json.expires_in > 0 && json.expires_in < 10 ** 7 ? json.expires_in : 900;
+    // At least a second: a token "valid for a microsecond" would be fetched again for every request.
+    const expiresIn = typeof json.expires_in === "number" && json.expires_in > 0 && json.expires_in < 10 ** 7 ? Math.max(1, json.expires_in) : 900;
     const token = { accessToken: json.access_token, expiresAt: Date.now() + expiresIn * 1000 - tokenSafetyMarginMs(expiresIn) };
     await store.set(key, token);
     return token;
@@ -171,15 +174,16 @@ function wait(flight: Flight, signal: AbortSignal | undefined): Promise<CachedTo
     let waiting = true;
     const leave = () => {
       waiting = false;
-      signal?.removeEventListener("abort", onAbort);
+      stopListening?.();
       flight.waiters--;
     };
-    const onAbort = () => {
-      leave();
-      if (flight.waiters === 0) flight.controller.abort(new Error("no caller waits for this token any more"));
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopListening =
+      signal &&
+      onAbort(signal, () => {
+        leave();
+        if (flight.waiters === 0) flight.controller.abort(new Error("no caller waits for this token any more"));
+        reject(signal.reason);
+      });
     flight.promise.then(
       (token) => waiting && (leave(), resolve(token)),
       (error: unknown) => waiting && (leave(), reject(error)),

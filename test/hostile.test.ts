@@ -49,6 +49,12 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   expect(outcome.message).not.toBe("expected a rejection, the call resolved");
   return outcome;
 }
+/** Reads an iterator to its end. */
+async function drain(rows: AsyncIterable<unknown>): Promise<unknown[]> {
+  const all: unknown[] = [];
+  for await (const row of rows) all.push(row);
+  return all;
+}
 /** Everything an error carries that a log or a report could show. */
 function everything(error: unknown): string {
   return `${(error as Error).message}\n${(error as Error).stack}\n${JSON.stringify(error)}`;
@@ -144,6 +150,26 @@ describe("guarantee: every call stays inside its operation's path and its tenant
     expect(server.requests).toEqual([]);
   });
 
+  it("path style takes none of openapi-fetch's per-request routing options: the request goes to the config's host and tenant", async () => {
+    const elsewhere = await startStrictServer();
+    try {
+      serve(() => ({ json: { id: 1 } }));
+      const evil = {
+        baseUrl: `${elsewhere.url}/crm/v2`,
+        fetch: (request: Request) => globalThis.fetch(request.url.replace(server.url, elsewhere.url), request),
+        middleware: [{ onRequest: () => new Request(`${elsewhere.url}/crm/v2/tenant/1/customers/1`) }],
+        pathSerializer: () => `${server.url}/crm/v2/tenant/1111/customers/1`,
+        querySerializer: () => "tenant=1111",
+      };
+      const result = await client().crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } }, ...evil } as never);
+      expect(result.response.status).toBe(200);
+      expect(elsewhere.requests).toEqual([]);
+      expect(server.api().map((r) => r.target)).toEqual([`/crm/v2/tenant/${STRICT.tenant}/customers/1`]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it("a value that could be a path stays one segment", async () => {
     serve(() => ({ json: { id: 1 } }));
     await client().crm.customers.get({ id: "1/../../999" as never });
@@ -190,6 +216,29 @@ describe("guarantee: query strings say exactly what the caller passed", () => {
     await client().crm.customers.getList({ modifiedOnOrAfter: new Date("2026-01-02T03:04:05Z") as never, ids: [new Date(0)] as never });
     expect(server.api()[0]!.query.get("modifiedOnOrAfter")).toBe("2026-01-02T03:04:05.000Z");
     expect(server.api()[0]!.query.get("ids")).toBe("1970-01-01T00:00:00.000Z");
+  });
+
+  it("refuses a lone surrogate (no URL can carry it) with a TypeError naming the parameter, before sending", async () => {
+    const st = client();
+    for (const promise of [
+      st.crm.customers.get({ id: "a\uD800" as never }),
+      st.crm.customers.getList({ name: "b\uDC00" } as never),
+      st.crm.customers.getList({ ["k\uD800"]: "x" } as never),
+    ]) {
+      const error = await rejection(promise);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toContain("not valid Unicode");
+    }
+    expect(server.requests).toEqual([]);
+  });
+
+  it("sends a key named like an Object.prototype member as it is, not through a rename", async () => {
+    serve(() => ({ json: {} }));
+    await client().inventory.receipts.cancelReceipts({ id: 5, queryId: 6, constructor: "x", body: {} } as never);
+    expect([...server.api()[0]!.query.entries()]).toEqual([
+      ["id", "6"],
+      ["constructor", "x"],
+    ]);
   });
 
   it("refuses a value nested deeper than one level with a TypeError naming the parameter, before sending", async () => {
@@ -245,6 +294,43 @@ describe("guarantee: the client secret and tokens go nowhere else", () => {
       }
     }
     expect(seen.length).toBeGreaterThan(2);
+  });
+
+  it("scrubs path-style error bodies too, and the form-encoded secret however its escapes are cased", async () => {
+    serve((request) => ({ status: 400, json: { title: `echo ${String(request.headers.authorization)} ${STRICT.clientSecret}`, detail: "cs1.strict%2bsecret%2fvalue" } }));
+    const result = await client().crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } });
+    const text = JSON.stringify(result.error);
+    expect(text).toContain("echo");
+    for (const secret of [STRICT.clientSecret, ...server.tokens, "strict%2bsecret"]) expect(text).not.toContain(secret);
+  });
+
+  it.each([100, 20_000])("keeps an error body nested %i levels deep from overflowing the stack: a ServiceTitanError, JSON.stringify safe", async (depth) => {
+    const deep = `${"[".repeat(depth)}${"]".repeat(depth)}`;
+    serve(() => ({ raw: (res) => res.writeHead(400, { "content-type": "application/json" }).end(`{"title":"Invalid","data":${deep},"errors":{"name":${deep}}}`) }));
+    const error = (await rejection(client().crm.customers.get({ id: 1 }))) as ServiceTitanError;
+    expect(error).toBeInstanceOf(ServiceTitanError);
+    expect(error.status).toBe(400);
+    const json = JSON.stringify(error);
+    if (depth === 100) expect(json).toContain("nested too deep"); // deeper still, JSON.parse gives up and the text is kept as rawBody
+  });
+
+  it("follows a redirect to another host only for a GET, without the bearer token or the app key; never a write", async () => {
+    const elsewhere = await startStrictServer();
+    try {
+      elsewhere.options.token = () => ({ text: "file bytes" }); // the download host answers anything
+      serve((request) => ({ status: request.method === "GET" ? 302 : 307, headers: { location: `${elsewhere.url}/connect/token` } }));
+      const st = client();
+      await st.crm.customers.get({ id: 1 }).catch(() => undefined);
+      const [download] = elsewhere.requests;
+      expect(download!.method).toBe("GET");
+      expect(download!.headers.authorization).toBeUndefined();
+      expect(download!.headers["st-app-key"]).toBeUndefined();
+      const write = await rejection(st.crm.customers.update({ id: 1, body: { name: "x" } as never }));
+      expect((write as ServiceTitanError).status).toBe(307);
+      expect(elsewhere.requests).toHaveLength(1);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it("never echoes a string from the config in a config error, and refuses a URL with a user name or password", () => {
@@ -303,6 +389,45 @@ describe("guarantee: time limits measure what they say", () => {
     expect(server.api().filter((r) => r.headers.authorization === undefined)).toEqual([]);
     expect(server.tokenRequests().length).toBeGreaterThanOrEqual(2);
     expect(server.api()).toHaveLength(45); // no 401 and resend
+  });
+
+  it("reports a token request that times out as a TimeoutError", async () => {
+    server.options.token = () => ({ raw: () => {} });
+    const error = await rejection(client({ timeoutMs: 200, retry: false }).crm.customers.get({ id: 1 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toContain("token request timed out after 200 ms");
+  });
+
+  it("gives one caller's signal shared by 200 calls one listener: no MaxListenersExceededWarning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      serve(() => ({ json: { id: 1 } }));
+      const signal = new AbortController().signal;
+      const st = client({ rateLimit: { requestsPerSecond: 100 } });
+      await Promise.all(Array.from({ length: 200 }, (_, id) => st.crm.customers.get({ id }, { signal })));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
+  it("rejects, never throws synchronously, for options that are null or whose getters throw", async () => {
+    const st = client();
+    const trap = Object.defineProperty({}, "signal", { get: () => { throw new Error("getter broke"); } });
+    for (const options of [null, trap]) {
+      let thrown: unknown;
+      let promise: Promise<unknown> | undefined;
+      try {
+        promise = st.crm.customers.get({ id: 1 }, options as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeUndefined();
+      await promise!.catch(() => undefined);
+    }
   });
 
   it("refuses a timeout a timer cannot hold, in the config and per call, before sending", async () => {
@@ -403,6 +528,17 @@ describe("guarantee: size and progress are bounded", () => {
     expect(server.api().length).toBeLessThanOrEqual(7);
   });
 
+  it("a server that alternates between two pages or two tokens is caught too", async () => {
+    let call = 0;
+    serve(() => ({ json: { hasMore: true, page: 1, data: [{ id: ++call % 2 }] } }));
+    const list = await rejection(drain(client().crm.customers.getList.all()));
+    expect(list.message).toContain("paging made no progress");
+    serve(() => ({ json: { hasMore: true, continueFrom: ++call % 2 ? "a" : "b", data: [{ id: call }] } }));
+    const feed = await rejection(drain(client().jpm.export.jobs.all()));
+    expect(feed.message).toContain("without a new continueFrom");
+    expect(server.api().length).toBeLessThan(20);
+  });
+
   it("refuses maxPages or maxItems below 1 instead of ignoring them", () => {
     const st = client();
     expect(() => st.crm.customers.getList.all({}, { maxPages: 0 })).toThrow("maxPages must be a whole number, at least 1");
@@ -432,7 +568,13 @@ describe("guarantee: size and progress are bounded", () => {
   });
 
   it("a client-side failure is not retried as a network error: an invalid header value, a token with a line break", async () => {
-    const badHeader = await rejection(client().crm.customers.get({ id: 1 }, { headers: { "x-note": "a\r\nInjected: yes" } }));
+    for (const value of ["a\r\nInjected: yes", "price in €"]) {
+      const badHeader = await rejection(client().crm.customers.get({ id: 1 }, { headers: { "x-note": value } }));
+      expect(badHeader).toBeInstanceOf(TypeError);
+    }
+    expect(() => client({ userAgent: "sync €" })).toThrow(ServiceTitanConfigError);
+    expect(() => client({ appKey: "ak1.€" })).toThrow(ServiceTitanConfigError);
+    const badHeader = await rejection(client().crm.customers.get({ id: 1 }, { headers: { "bad name": "x" } }));
     expect(badHeader).toBeInstanceOf(TypeError);
     expect(server.requests).toEqual([]);
     server.options.token = () => ({ json: { access_token: "abc\r\nX-Injected: 1", expires_in: 900 } });
@@ -478,8 +620,14 @@ describe("guarantee: errors and config a newcomer meets say what is wrong", () =
     [{ timeOutMs: 5 }, "did you mean 'timeoutMs'?"],
     [{ environment: "constructor" }, "'environment' must be \"production\" or \"integration\""],
     [{ hooks: { onRequest: "log" } }, "'hooks.onRequest' must be a function"],
+    [{ hooks: "oops" }, "'hooks' must be an object"],
   ])("checks nested options as the top level is checked: %o", (overrides, message) => {
     expect(() => createServiceTitan({ ...STRICT, ...overrides } as never)).toThrow(message);
+  });
+
+  it("reads hooks and logger methods once, when the client is made: a getter that throws is a config error, not a failed call", () => {
+    const logger = Object.defineProperty({}, "debug", { get: () => { throw new Error("getter broke"); } });
+    expect(() => createServiceTitan({ ...STRICT, logger })).toThrow("reading 'logger.debug' threw");
   });
 
   it("sends User-Agent servicetitan-client/<version>, which the config and a call can override", async () => {
