@@ -1,3 +1,5 @@
+import { onAbort } from "./abort.js";
+
 /** At most `requests` requests in any window of `perMs` milliseconds. */
 export interface RateLimit {
   requests: number;
@@ -26,8 +28,8 @@ const MAX_SPACING_MS = 10;
 interface Waiter {
   resolve(): void;
   reject(reason: unknown): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  /** Stops listening to the caller's signal once the waiter is served. */
+  stopListening?: () => void;
 }
 
 interface Budget {
@@ -38,27 +40,37 @@ interface Budget {
   timer?: ReturnType<typeof setTimeout>;
 }
 
+export interface MemoryRateLimiter extends RateLimiter {
+  /**
+   * Counts a request that was let through elsewhere (by a shared limiter) as sent now, without waiting or
+   * queueing: a shared limiter that falls back to this one starts from a window that holds them.
+   */
+  record(key: string, limit: RateLimit): void;
+}
+
 /**
  * A rolling window per key: a request leaves when fewer than N left in the last window, otherwise when the
  * oldest of the last N is a window old (plus the guard). Unlike a token bucket (which lets a full bucket plus a second's
  * refill through in one second), this never sends more than N in any window, which is how ServiceTitan
- * counts. Waiters are served in arrival order; one that aborts leaves the queue.
+ * counts. Waiters are served in arrival order; one that aborts leaves the queue. `guardMs` (default 25)
+ * is the guard added to the window.
  */
-export function memoryRateLimiter(): RateLimiter {
+export function memoryRateLimiter(options: { guardMs?: number } = {}): MemoryRateLimiter {
   const budgets = new Map<string, Budget>();
+  const guardMs = options.guardMs ?? JITTER_GUARD_MS;
 
   const drain = (budget: Budget) => {
     clearTimeout(budget.timer);
     budget.timer = undefined;
     while (budget.queue.length > 0) {
       const now = performance.now(); // monotonic and sub-millisecond: spacing at high rates is below 1 ms
-      const at = readyAt(budget, now);
+      const at = readyAt(budget, now, guardMs);
       if (at > now) {
         budget.timer = setTimeout(() => drain(budget), at - now);
         return;
       }
       const waiter = budget.queue.shift()!;
-      waiter.signal?.removeEventListener("abort", waiter.onAbort!);
+      waiter.stopListening?.();
       grant(budget, now);
       waiter.resolve();
     }
@@ -74,27 +86,27 @@ export function memoryRateLimiter(): RateLimiter {
   const grantNow = (budget: Budget) => {
     if (budget.queue.length > 0) return false;
     const now = performance.now();
-    if (readyAt(budget, now) > now) return false;
+    if (readyAt(budget, now, guardMs) > now) return false;
     grant(budget, now);
     return true;
   };
 
   return {
     tryAcquire: (key, limit) => grantNow(budgetOf(key, limit)),
+    record: (key, limit) => grant(budgetOf(key, limit), performance.now()),
     acquire(key, limit, signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       const target = budgetOf(key, limit);
       if (grantNow(target)) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        const waiter: Waiter = { resolve, reject, signal };
+        const waiter: Waiter = { resolve, reject };
         if (signal) {
-          waiter.onAbort = () => {
+          waiter.stopListening = onAbort(signal, () => {
             const index = target.queue.indexOf(waiter);
             if (index >= 0) target.queue.splice(index, 1);
             reject(signal.reason);
             drain(target); // the next waiter may be able to go now
-          };
-          signal.addEventListener("abort", waiter.onAbort, { once: true });
+          });
         }
         target.queue.push(waiter);
         if (target.queue.length === 1) drain(target);
@@ -104,9 +116,9 @@ export function memoryRateLimiter(): RateLimiter {
 }
 
 /** When the next request may leave: the window has room (plus the guard) and the spacing has passed. */
-function readyAt(budget: Budget, now: number): number {
+function readyAt(budget: Budget, now: number, guardMs: number): number {
   const { requests, perMs } = budget.limit;
-  const windowFreeAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + JITTER_GUARD_MS;
+  const windowFreeAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + guardMs;
   const spacedAt = (budget.sent.at(-1) ?? -Infinity) + Math.min(perMs / requests / 2, MAX_SPACING_MS);
   return Math.max(windowFreeAt, spacedAt);
 }

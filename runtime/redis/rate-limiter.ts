@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { memoryRateLimiter, type RateLimiter } from "../rate-limit.js";
 import { sleep } from "../retry.js";
-import { redisGuard, type RedisLike, type RedisOptions } from "./fallback.js";
+import { hashedKey, redisGuard, type RedisLike, type RedisOptions } from "./fallback.js";
 
 /**
  * A rolling window in a sorted set, on Redis's own clock: drop entries older than the window; if the last
@@ -38,15 +38,20 @@ const MAX_SPACING_MS = 10;
  * waits for a slot rather than fail. Not rate-limiter-flexible: its Redis limiters count fixed windows,
  * which let twice the limit through across a window boundary; ServiceTitan counts any second, so this is
  * the same rolling window as the in-process limiter, in one Lua script. When Redis is down each process
- * falls back to its own in-process budget.
+ * falls back to its own in-process budget (so N processes without Redis send up to N × 60/s), which already
+ * holds the requests this process sent in the last window.
  */
 export function redisRateLimiter(redis: RedisLike, options: RedisOptions = {}): RateLimiter {
   const prefix = options.prefix ?? "stgen:";
-  const guarded = redisGuard(options);
-  const local = memoryRateLimiter();
+  const guarded = redisGuard(redis, options);
+  // Every grant from Redis is counted here too, so the fallback's window starts with this process's
+  // recent sends instead of empty (which let a second budget out in the second after Redis went down);
+  // and it is the same 1.1 s window, so the switch changes nothing about the pace.
+  const local = memoryRateLimiter({ guardMs: JITTER_GUARD_MS });
   return {
     async acquire(key, limit, signal) {
-      const name = `${prefix}limit:${key.replace(/\n/g, ":")}:${limit.requests}/${limit.perMs}`;
+      // The key holds the app key: hash it, so no Redis key names an app.
+      const name = `${prefix}limit:${hashedKey(key)}:${limit.requests}/${limit.perMs}`;
       for (;;) {
         if (signal?.aborted) throw signal.reason;
         const id = `${Date.now()}-${randomBytes(6).toString("hex")}`;
@@ -60,6 +65,7 @@ export function redisRateLimiter(redis: RedisLike, options: RedisOptions = {}): 
             return 0;
           },
         );
+        if (wait < 0) local.record(key, limit); // granted by Redis (the fallback's own grants are counted already)
         if (wait <= 0) return;
         await sleep(Math.min(wait, limit.perMs) + Math.random() * 5, signal); // a little jitter: processes do not all retry at once
       }

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { memoryTokenStore, type CachedToken, type TokenStore } from "../token-store.js";
-import { redisGuard, type RedisLike, type RedisOptions } from "./fallback.js";
+import { hashedKey, redisGuard, type RedisLike, type RedisOptions } from "./fallback.js";
 
 const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
@@ -12,10 +12,10 @@ const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return re
  */
 export function redisTokenStore(redis: RedisLike, options: RedisOptions = {}): TokenStore {
   const prefix = options.prefix ?? "stgen:";
-  const guarded = redisGuard(options);
+  const guarded = redisGuard(redis, options);
   const local = memoryTokenStore();
   // The cache key holds the auth URL and client ID: hash it, so no Redis key names a client.
-  const name = (key: string) => `${prefix}token:${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+  const name = (key: string) => `${prefix}token:${hashedKey(key)}`;
   const tokenValue = (token: CachedToken) => `${token.expiresAt}:${token.accessToken}`;
 
   return {
