@@ -157,7 +157,7 @@ export async function callOperation(
   newCall: (options: RequestOptions) => CallState,
 ): Promise<unknown> {
   const options = given ?? {};
-  checkOptions(op.id, options);
+  if (given) checkOptions(op.id, options);
   const call = newCall(options);
   const { path, query, body } = splitArguments(op, args);
   checkTenant(op.id, args?.tenant, core.config.tenant);

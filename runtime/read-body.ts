@@ -4,15 +4,19 @@
  * server; anything else is read chunk by chunk and cancelled as soon as it passes `maxBytes`: then
  * `BodyTooLarge` is thrown, or with `truncate` the first `maxBytes` are kept (for error bodies).
  */
-export async function readBody(response: Response, maxBytes: number, as: "text" | "bytes" | "blob", truncate = false): Promise<string | ArrayBuffer | Blob> {
-  const declared = Number(response.headers.get("content-length") ?? NaN);
-  const encoding = response.headers.get("content-encoding");
+export function readBody(response: Response, maxBytes: number, as: "text" | "bytes" | "blob", truncate = false): Promise<string | ArrayBuffer | Blob> {
+  const { headers } = response;
+  const declared = Number(headers.get("content-length") ?? NaN);
+  if (declared <= maxBytes && !headers.has("content-encoding")) {
+    return as === "text" ? response.text() : as === "blob" ? response.blob() : response.arrayBuffer();
+  }
+  return readCounting(response, maxBytes, as, truncate, declared);
+}
+
+async function readCounting(response: Response, maxBytes: number, as: "text" | "bytes" | "blob", truncate: boolean, declared: number) {
   if (declared > maxBytes && !truncate) {
     await response.body?.cancel();
     throw new BodyTooLarge(maxBytes);
-  }
-  if (declared <= maxBytes && (!encoding || encoding === "identity")) {
-    return as === "text" ? response.text() : as === "blob" ? response.blob() : response.arrayBuffer();
   }
   const chunks: Uint8Array[] = [];
   let total = 0;

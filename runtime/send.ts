@@ -105,7 +105,8 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
   let phase: "token" | "request" | "reading the response" = "token";
   let response: Response | undefined;
   try {
-    let token = await tokenAfterSlot(core, state);
+    const ready = tokenAfterSlot(core, state);
+    let token = typeof ready === "string" ? ready : await ready;
     phase = "request";
     response = await send(core, state, outgoing, token, clock.start(), attempt);
     if (response.status === 401) {
@@ -152,17 +153,21 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
 
 /**
  * A token, waiting for one if need be, so that a slow token request holds no rate-limit slot; then the
- * slot; then the token again, since it may have expired while the call queued (in the hot path both reads
- * come from memory at once).
+ * slot; then the token again, since it may have expired while the call queued. In the hot path (a cached
+ * token, a free slot) all of it is synchronous.
  */
-async function tokenAfterSlot(core: ServiceTitanCore, state: CallState): Promise<string> {
-  if (state.limits.length === 0) return core.tokens.get(state.signal);
-  const first = core.tokens.get(state.signal);
-  if (typeof first !== "string") await first;
-  for (const { key, limit } of state.limits) {
-    if (!core.limiter.tryAcquire?.(key, limit)) await core.limiter.acquire(key, limit, state.signal);
-  }
-  return core.tokens.get(state.signal);
+function tokenAfterSlot(core: ServiceTitanCore, state: CallState): string | Promise<string> {
+  const { limits, signal } = state;
+  const first = core.tokens.get(signal);
+  if (limits.length === 0) return first;
+  let taken = 0;
+  if (typeof first === "string") while (taken < limits.length && core.limiter.tryAcquire?.(limits[taken]!.key, limits[taken]!.limit)) taken++;
+  if (taken === limits.length) return first; // no time passed: the token just read is still the one to use
+  return (async () => {
+    await first;
+    for (const { key, limit } of limits.slice(taken)) await core.limiter.acquire(key, limit, signal);
+    return core.tokens.get(signal);
+  })();
 }
 
 /**
@@ -203,7 +208,11 @@ async function send(core: ServiceTitanCore, state: CallState, outgoing: Outgoing
   const shown = observed ? displayUrl(url) : url;
   if (hooks.onRequest) callHook(hooks.onRequest, { operationId: state.operationId, method, url: shown, attempt, headers: visibleHeaders(headers) }, logger);
   const started = performance.now();
-  const response = await fetchFollowing(core.config.fetch, url, { method, headers, body, signal });
+  const init = { method, headers, body, signal, redirect: "manual" as const };
+  const { fetch } = core.config; // called on its own: a browser's fetch throws if `this` is not the window
+  let response = await fetch(url, init);
+  const { status } = response;
+  if (status >= 300 && status < 400) response = await followRedirects(fetch, url, init, response);
   if (!observed) return response;
   const durationMs = Math.round(performance.now() - started);
   if (hooks.onResponse) callHook(hooks.onResponse, { operationId: state.operationId, method, url: shown, attempt, status: response.status, durationMs }, logger);
@@ -216,9 +225,8 @@ async function send(core: ServiceTitanCore, state: CallState, outgoing: Outgoing
  * but would carry `ST-App-Key` (and a 307's body) to wherever the server points. Off the API host only a
  * GET follows, without credentials (the three downloads the specs declare as a 302 need that).
  */
-async function fetchFollowing(fetch: typeof globalThis.fetch, url: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
+async function followRedirects(fetch: typeof globalThis.fetch, url: string, init: RequestInit & { headers: Record<string, string> }, response: Response): Promise<Response> {
   for (let hops = 0; ; hops++) {
-    const response = await fetch(url, { ...init, redirect: "manual" }); // fetch called on its own: a browser's throws if `this` is not the window
     const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
     if (location === null || hops === MAX_REDIRECTS) return response;
     const next = new URL(location, url);
@@ -233,6 +241,7 @@ async function fetchFollowing(fetch: typeof globalThis.fetch, url: string, init:
     await response.body?.cancel();
     init = { ...init, method, headers, body: toGet ? undefined : init.body };
     url = next.href;
+    response = await fetch(url, init);
   }
 }
 
