@@ -11,11 +11,11 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 const [older, newer] = ["2026-03-17", "2026-05-21"].map((release) => path.resolve(root, "../shared/specs", release));
 await buildOnce(root);
 
-const loadOnly = `import { loadSpecs } from ${JSON.stringify(path.join(root, "dist/generator/load.js"))}; await Promise.all([loadSpecs(${JSON.stringify(older)}), loadSpecs(${JSON.stringify(newer)})]);`;
+const loadOnly = `import { loadSpecs } from ${JSON.stringify(path.join(root, "generator/dist/load.js"))}; await Promise.all([loadSpecs(${JSON.stringify(older)}), loadSpecs(${JSON.stringify(newer)})]);`;
 const subjects = [
   { name: "loading both releases (baseline)", args: ["--input-type=module", "-e", loadOnly] },
-  { name: "stgen diff, markdown", args: [path.join(root, "dist/generator/cli.js"), "diff", older, newer] },
-  { name: "stgen diff --format json", args: [path.join(root, "dist/generator/cli.js"), "diff", older, newer, "--format", "json"] },
+  { name: "stgen diff, markdown", args: [path.join(root, "generator/dist/cli.js"), "diff", older, newer] },
+  { name: "stgen diff --format json", args: [path.join(root, "generator/dist/cli.js"), "diff", older, newer, "--format", "json"] },
 ];
 const samples = subjects.map(() => []);
 for (let round = 0; round < runs; round++) {

@@ -28,7 +28,7 @@ function measure(args) {
 const out = mkdtempSync(path.join(tmpdir(), "bench-generate-"));
 const tsconfig = path.join(root, ".bench-tsc-generated.json");
 writeFileSync(tsconfig, JSON.stringify({ extends: "./tsconfig.json", include: ["generated", "runtime"] }));
-const cli = path.join(root, "dist/generator/cli.js");
+const cli = path.join(root, "generator/dist/cli.js");
 
 // A one-spec release: a copy of specs/ whose crm spec is the other release's, and a cache warmed with specs/.
 const release = path.join(out, "release");

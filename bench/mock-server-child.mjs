@@ -8,7 +8,7 @@ const started = performance.now();
 let url;
 let close;
 if (mode === "mock") {
-  const { startMockServer } = await import("../dist/generator/mock/index.js");
+  const { startMockServer } = await import("../generator/dist/mock/index.js");
   const mock = await startMockServer({ logLimit: 1000, ...JSON.parse(process.argv[3] ?? "{}") });
   url = mock.url;
   close = () => mock.close();

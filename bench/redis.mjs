@@ -12,7 +12,7 @@ const calls = Number(process.env.BENCH_CALLS ?? 2000);
 await buildOnce(root);
 if (spawnSync("redis-server", ["--version"]).error) throw new Error("bench:redis needs redis-server (apt-get install redis-server)");
 const { Redis } = await import("ioredis");
-const { startMockServer } = await import("../dist/generator/mock/index.js");
+const { startMockServer } = await import("../generator/dist/mock/index.js");
 const { createServiceTitan } = await import("../dist/generated/index.js");
 const { redisRateLimiter, redisTokenStore } = await import("../dist/runtime/redis/index.js");
 

@@ -7,9 +7,9 @@ import { buildOnce, ratio, report } from "./report.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 await buildOnce(root);
-const { loadSpecs } = await import("../dist/generator/load.js");
-const { buildDomainModel } = await import("../dist/generator/model.js");
-const { startMockServer } = await import("../dist/generator/mock/index.js");
+const { loadSpecs } = await import("../generator/dist/load.js");
+const { buildDomainModel } = await import("../generator/dist/model.js");
+const { startMockServer } = await import("../generator/dist/mock/index.js");
 const { DEFAULT_MAX_RESPONSE_BYTES } = await import("../dist/runtime/config.js");
 
 const ROWS = 5000;

@@ -6,7 +6,7 @@ import { buildOnce, report } from "./report.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 await buildOnce(root);
-const { startMockServer } = await import("../dist/generator/mock/index.js");
+const { startMockServer } = await import("../generator/dist/mock/index.js");
 const { createCrmClient } = await import("../dist/generated/crm/index.js");
 
 const mock = await startMockServer({ faults: { tokenDelayMs: 50 }, logLimit: 10 });

@@ -12,9 +12,9 @@ import { buildOnce, median, ratio, report } from "./report.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 await buildOnce(root);
-const { loadSpecs } = await import("../dist/generator/load.js");
-const { buildDomainModel } = await import("../dist/generator/model.js");
-const { deref } = await import("../dist/generator/validate.js");
+const { loadSpecs } = await import("../generator/dist/load.js");
+const { buildDomainModel } = await import("../generator/dist/model.js");
+const { deref } = await import("../generator/dist/validate.js");
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 /** A value of the parameter's type, or undefined when it is not a simple one. */

@@ -19,7 +19,7 @@ import { createMembershipsClient, type MembershipsClient } from "./memberships/i
 import { createPayrollClient, type PayrollClient } from "./payroll/index.js";
 import { createPricebookClient, type PricebookClient } from "./pricebook/index.js";
 import { createReportingClient, type ReportingClient } from "./reporting/index.js";
-import { createSalestechClient, type SalestechClient } from "./salestech/index.js";
+import { createSalesClient, type SalesClient } from "./sales/index.js";
 import { createSchedulingProClient, type SchedulingProClient } from "./schedulingPro/index.js";
 import { createServiceAgreementsClient, type ServiceAgreementsClient } from "./serviceAgreements/index.js";
 import { createSettingsClient, type SettingsClient } from "./settings/index.js";
@@ -27,7 +27,54 @@ import { createTaskManagementClient, type TaskManagementClient } from "./taskMan
 import { createTelecomClient, type TelecomClient } from "./telecom/index.js";
 import { createTimesheetsClient, type TimesheetsClient } from "./timesheets/index.js";
 
-export * from "../runtime/index.js";
+export {
+  ServiceTitanError,
+  AuthenticationError,
+  PermissionError,
+  NotFoundError,
+  ValidationError,
+  ConflictError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  NetworkError,
+  ServiceTitanConfigError,
+  memoryTokenStore,
+  memoryRateLimiter,
+  ENVIRONMENTS,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_REQUESTS_PER_SECOND,
+  DEFAULT_REPORTING_REQUESTS_PER_MINUTE,
+  DEFAULT_RETRY,
+  DEFAULT_PAGE_SIZE,
+} from "../runtime/index.js";
+export type {
+  ServiceTitanConfig,
+  RequestOptions,
+  Environment,
+  RateLimitOptions,
+  RetryOptions,
+  ServiceTitanErrorDetails,
+  Hooks,
+  Logger,
+  RequestEvent,
+  ResponseEvent,
+  RetryEvent,
+  PagedList,
+  ExportFeed,
+  PageOptions,
+  ExportOptions,
+  PageStream,
+  ItemStream,
+  ExportStream,
+  IterationState,
+  ItemOf,
+  RateLimit,
+  RateLimiter,
+  TokenStore,
+  CachedToken,
+} from "../runtime/index.js";
 export { createAccountingClient } from "./accounting/index.js";
 export { createCrmClient } from "./crm/index.js";
 export { createCustomerInteractionsClient } from "./customerInteractions/index.js";
@@ -45,7 +92,7 @@ export { createMembershipsClient } from "./memberships/index.js";
 export { createPayrollClient } from "./payroll/index.js";
 export { createPricebookClient } from "./pricebook/index.js";
 export { createReportingClient } from "./reporting/index.js";
-export { createSalestechClient } from "./salestech/index.js";
+export { createSalesClient } from "./sales/index.js";
 export { createSchedulingProClient } from "./schedulingPro/index.js";
 export { createServiceAgreementsClient } from "./serviceAgreements/index.js";
 export { createSettingsClient } from "./settings/index.js";
@@ -90,7 +137,7 @@ export interface ServiceTitan {
   /** Reporting (5 operations) */
   readonly reporting: ReportingClient;
   /** Sales & Estimates (24 operations) */
-  readonly salestech: SalestechClient;
+  readonly sales: SalesClient;
   /** Scheduling Pro (5 operations) */
   readonly schedulingPro: SchedulingProClient;
   /** Service Agreements (3 operations) */
@@ -129,7 +176,7 @@ export function createServiceTitan(config: ServiceTitanConfig): ServiceTitan {
     payroll: createPayrollClient(core),
     pricebook: createPricebookClient(core),
     reporting: createReportingClient(core),
-    salestech: createSalestechClient(core),
+    sales: createSalesClient(core),
     schedulingPro: createSchedulingProClient(core),
     serviceAgreements: createServiceAgreementsClient(core),
     settings: createSettingsClient(core),

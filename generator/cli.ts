@@ -3,13 +3,16 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { SpecError, UsageError } from "./errors.js";
 import { generate, lockSpecs } from "./generate.js";
+import { GENERATOR_VERSION } from "./version.js";
 
 /** `stgen`: the command line. Each verb is a thin shell around a library function. */
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   await yargs(argv)
     .scriptName("stgen")
+    .version(GENERATOR_VERSION)
     .strict()
+    .recommendCommands()
     .demandCommand(1, "name a command: generate, diff, update-specs, mock or lock")
     .command(
       "generate",
@@ -20,13 +23,19 @@ async function main(argv: string[]): Promise<number> {
           .option("out", { type: "string", default: "generated", describe: "output folder (replaced as a whole)" })
           .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 if the output is stale" })
           .option("cache", { type: "boolean", default: true, describe: "reuse unchanged domains' files from the last run (--no-cache: generate all)" })
-          .option("cache-dir", { type: "string", default: "node_modules/.cache/stgen", describe: "where the cache lives" }),
+          .option("cache-dir", { type: "string", default: "node_modules/.cache/stgen", describe: "where the cache lives" })
+          .option("runtime", {
+            type: "string",
+            default: "servicetitan-client/runtime",
+            describe: "what generated code imports the runtime from: a package specifier, or a ./path (relative to here) imported relatively",
+          }),
       async (args) => {
         const result = await generate({
           specsDir: args.specs,
           outDir: args.out,
           check: args.check,
           cacheDir: args.cache ? args.cacheDir : false,
+          runtime: args.runtime,
           onProgress: (line) => console.log(line),
         });
         const seconds = (result.elapsedMs / 1000).toFixed(2);
@@ -66,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
           .positional("folder", { type: "string", demandOption: true, describe: "the new release's spec files (any names)" })
           .option("specs", { type: "string", default: "specs", describe: "the specs folder to update" })
           .option("out", { type: "string", default: "generated", describe: "output folder to regenerate" })
+          .option("runtime", { type: "string", default: "servicetitan-client/runtime", describe: "as for generate" })
           .option("remove", {
             type: "array",
             string: true,
@@ -78,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
       async (args) => {
         const { updateSpecs } = await import("./update-specs.js");
         const { renderSummary } = await import("./diff/render.js");
-        const result = await updateSpecs({ from: args.folder, specsDir: args.specs, outDir: args.out, remove: args.remove, onProgress: (line) => console.error(line) });
+        const result = await updateSpecs({ from: args.folder, specsDir: args.specs, outDir: args.out, runtime: args.runtime, remove: args.remove, onProgress: (line) => console.error(line) });
         for (const [from, to] of result.renamed) console.error(`${from} → ${args.specs}/${to}`);
         for (const { name, file } of result.removed) console.error(`removed ${name} (${args.specs}/${file})`);
         console.error(`${args.specs}/ updated and locked; ${result.generated.files} files regenerated in ${args.out}/`);

@@ -98,9 +98,10 @@ function spawn(cursor: SharedArrayBuffer): Worker {
   const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
   const entry = new URL(`./client-thread-entry${extension}`, import.meta.url);
   const workerData = { cursor };
-  // Run from source (tsx), Node 20 does not pass loader hooks on to workers: the worker registers tsx itself.
+  // Run from source (tsx), Node 20 does not pass loader hooks on to workers: the worker registers tsx itself,
+  // found from here (an eval'd worker resolves bare names from the current folder, which may be anywhere).
   return extension === ".ts"
-    ? new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`, {
+    ? new Worker(`import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`, {
         eval: true,
         workerData,
       })

@@ -9,13 +9,13 @@ import type {
   StatementStructures,
 } from "ts-morph";
 import { domainHeader } from "./header.js";
-import { domainClientName, domainFactoryName, groupInterfaceName, type DomainModel, type OperationModel } from "./model.js";
+import { domainClientName, domainFactoryName, groupInterfaceName, RUNTIME_SPECIFIER, type DomainModel, type OperationModel } from "./model.js";
 import { isIdentifier } from "./naming.js";
 
 // ts-morph through `require`, not `import`: see emitClientTexts() in emit-clients.ts.
 const { StructureKind } = createRequire(import.meta.url)("ts-morph") as typeof import("ts-morph");
 
-const RUNTIME = "../../runtime/index.js";
+
 
 /**
  * The domain's client, with ts-morph: one interface per group of methods (typed against the
@@ -31,7 +31,7 @@ export function emitClient(project: Project, domain: DomainModel): { text: strin
   const statements: (string | StatementStructures)[] = [
     {
       kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: RUNTIME,
+      moduleSpecifier: RUNTIME_SPECIFIER,
       namedImports: [
         "bindDomain",
         ...(helpers.includes("export") ? ["type ExportFeed"] : []),

@@ -1,5 +1,15 @@
 import { domainHeader, rootHeader } from "./header.js";
-import { domainClientName, domainFactoryName, groupInterfaceName, RUNTIME_TYPE_REEXPORTS, RUNTIME_VALUE_REEXPORTS, type DomainModel } from "./model.js";
+import {
+  domainClientName,
+  domainFactoryName,
+  groupInterfaceName,
+  PUBLIC_TYPE_REEXPORTS,
+  PUBLIC_VALUE_REEXPORTS,
+  RUNTIME_SPECIFIER,
+  RUNTIME_TYPE_REEXPORTS,
+  RUNTIME_VALUE_REEXPORTS,
+  type DomainModel,
+} from "./model.js";
 import { GENERATOR_VERSION } from "./version.js";
 
 /**
@@ -36,19 +46,19 @@ export function emitDomainIndex(domain: DomainModel): string {
     exportList("export type", [domainClientName(domain.name), ...groups.map(groupInterfaceName)], "./client.js"),
     'export type * from "./models.js";',
     'export type { paths, components, operations } from "./types.js";',
-    exportList("export", RUNTIME_VALUE_REEXPORTS, "../../runtime/index.js"),
-    exportList("export type", RUNTIME_TYPE_REEXPORTS, "../../runtime/index.js"),
+    exportList("export", RUNTIME_VALUE_REEXPORTS, RUNTIME_SPECIFIER),
+    exportList("export type", RUNTIME_TYPE_REEXPORTS, RUNTIME_SPECIFIER),
     "",
   ].join("\n");
 }
 
 /** The root `index.ts`: `createServiceTitan` with every domain, and the runtime's public names. */
 export function emitRootIndex(domains: readonly DomainModel[]): string {
-  const lines = [rootHeader(domains), 'import { createCore, type ServiceTitanConfig } from "../runtime/index.js";'];
+  const lines = [rootHeader(domains), `import { createCore, type ServiceTitanConfig } from "${RUNTIME_SPECIFIER}";`];
   for (const d of domains) {
     lines.push(`import { ${domainFactoryName(d.name)}, type ${domainClientName(d.name)} } from "./${d.name}/index.js";`);
   }
-  lines.push("", 'export * from "../runtime/index.js";');
+  lines.push("", exportList("export", PUBLIC_VALUE_REEXPORTS, RUNTIME_SPECIFIER), exportList("export type", PUBLIC_TYPE_REEXPORTS, RUNTIME_SPECIFIER));
   for (const d of domains) lines.push(`export { ${domainFactoryName(d.name)} } from "./${d.name}/index.js";`);
   lines.push("", "/** One client per ServiceTitan domain, sharing one config, token cache and transport. */", "export interface ServiceTitan {");
   for (const d of domains) lines.push(`  /** ${d.title} (${d.operations.length} operations) */`, `  readonly ${d.name}: ${domainClientName(d.name)};`);

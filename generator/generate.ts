@@ -3,9 +3,12 @@ import { emitDomainIndex, emitManifest, emitModels, emitRootIndex } from "./emit
 import { NO_CACHE, openCache } from "./cache.js";
 import { buildLock, checkLock, writeLock } from "./lock.js";
 import { domainHeader } from "./header.js";
+import { emitReference } from "./emit-reference.js";
 import { emitTypes } from "./emit-types.js";
 import { loadSpecs } from "./load.js";
 import { buildDomainModel, withoutDocument, type DomainModel, type DomainWithSpec } from "./model.js";
+import path from "node:path";
+import { RUNTIME_SPECIFIER } from "./model.js";
 import { staleFiles, writeAtomically, type FileSet } from "./write.js";
 
 export interface GenerateOptions {
@@ -19,6 +22,12 @@ export interface GenerateOptions {
   onProgress?: (line: string) => void;
   /** Where to keep each domain's generated files for the next run (see cache.ts); `false`: no cache. */
   cacheDir?: string | false;
+  /**
+   * What generated files import the runtime from: a package specifier (default `servicetitan-client/runtime`),
+   * or a path starting with `.`, relative to the current folder, that each file then imports relatively
+   * (this repository's own `generated/` uses `./runtime/index.js`).
+   */
+  runtime?: string;
 }
 
 export interface GenerateResult {
@@ -76,9 +85,11 @@ async function generateWith(clientThread: ClientThread, options: GenerateOptions
     files.set(`${domain.name}/client.ts`, entry.client);
     files.set(`${domain.name}/models.ts`, emitModels(domain));
     files.set(`${domain.name}/index.ts`, emitDomainIndex(domain));
+    files.set(`${domain.name}/README.md`, emitReference(domain));
   }
   files.set("index.ts", emitRootIndex(domains));
   files.set("manifest.json", emitManifest(domains));
+  if (options.runtime && options.runtime !== RUNTIME_SPECIFIER) pointAtRuntime(files, options.runtime, options.outDir);
   // Only after the whole run succeeded: the stale domains' files, for the next run.
   for (const [domain, entry] of made) await cache.set(domain, entry);
 
@@ -92,6 +103,23 @@ async function generateWith(clientThread: ClientThread, options: GenerateOptions
     stale,
     elapsedMs: performance.now() - started,
   };
+}
+
+/**
+ * Emitters import the runtime as `servicetitan-client/runtime`, which is also how the cache keeps their
+ * files; another specifier is put in afterwards, a relative path worked out for each file.
+ */
+function pointAtRuntime(files: FileSet, runtime: string, outDir: string): void {
+  const quoted = JSON.stringify(RUNTIME_SPECIFIER);
+  for (const [name, text] of files) {
+    if (!text.includes(quoted)) continue;
+    let specifier = runtime;
+    if (runtime.startsWith(".")) {
+      specifier = path.relative(path.dirname(path.resolve(outDir, name)), path.resolve(runtime)).split(path.sep).join("/");
+      if (!specifier.startsWith(".")) specifier = `./${specifier}`;
+    }
+    files.set(name, text.split(quoted).join(JSON.stringify(specifier)));
+  }
 }
 
 /** Two files that map to one domain name (`crm-v2.json` and `crm-v3.json`) would overwrite each other. */

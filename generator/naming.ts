@@ -32,9 +32,26 @@ export function camelCase(text: string): string {
   return /^\d/.test(name) ? `_${name}` : name;
 }
 
-/** Domain name from the spec file: `equipment-systems-v2.json` → `equipmentSystems`, `telecom.json` → `telecom`. */
-export function domainName(fileName: string): string {
-  const stem = fileName.replace(/\.(json|ya?ml)$/i, "").replace(/[-_.]v\d+$/i, "");
+/**
+ * Domain name from what the spec serves, whatever its file is called (the portal's `tenant-crm-v2.json`,
+ * a browser's `tenant-crm-v2 (1).json`): the first segment of its server path (`/crm/v2` → `crm`), with
+ * the words of its title where the title spells the same letters (`/equipmentsystems/v2`, "Equipment
+ * Systems" → `equipmentSystems`; `/jpm/v2`, "Job Planning and Management" → `jpm`).
+ */
+export function domainName(modulePath: string, title: string): string {
+  const segment = modulePath.split("/").find(Boolean) ?? "";
+  const letters = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (segment === "") return camelCase(title);
+  return camelCase(letters(title) === letters(segment) ? title : segment);
+}
+
+/** A spec file's domain when the spec itself cannot be read: its name without the portal's decorations. */
+export function fileDomainName(fileName: string): string {
+  const stem = fileName
+    .replace(/\.(json|ya?ml)$/i, "")
+    .replace(/\s*\(\d+\)$/, "")
+    .replace(/^tenant-/i, "")
+    .replace(/[-_.]v\d+$/i, "");
   return camelCase(stem);
 }
 

@@ -8,7 +8,7 @@ import { generate, type GenerateResult } from "./generate.js";
 import { listSpecFiles, loadSpecs, type LoadedSpec } from "./load.js";
 import { buildLock, LOCK_FILE, serializeLock } from "./lock.js";
 import { buildDomainModel } from "./model.js";
-import { domainName } from "./naming.js";
+import { fileDomainName } from "./naming.js";
 import { writeAtomically, type FileSet } from "./write.js";
 
 export interface UpdateSpecsOptions {
@@ -23,6 +23,8 @@ export interface UpdateSpecsOptions {
    */
   remove?: readonly string[];
   onProgress?: (line: string) => void;
+  /** What the regenerated files import the runtime from (see GenerateOptions.runtime). */
+  runtime?: string;
 }
 
 /**
@@ -41,7 +43,10 @@ export async function updateSpecs(
   const currentFiles = await listSpecFiles(options.specsDir).catch((): string[] => []);
   const current: Release = await readRelease(options.specsDir).catch(() => ({ label: options.specsDir, specs: [] }));
   const names = targetNames(incoming, current.specs);
-  const removed = checkCoverage(options, currentFiles, [...names.values()]);
+  // A current spec that loads is named by what it serves, as generate names it; one that does not, by its file.
+  const loaded = new Map(current.specs.map((spec) => [spec.file, buildDomainModel(spec).name]));
+  const currentDomains = currentFiles.map((file) => ({ file, name: loaded.get(file) ?? fileDomainName(file) }));
+  const removed = checkCoverage(options, currentDomains, incoming.map((spec) => buildDomainModel(spec).name));
 
   const files: FileSet = new Map();
   const renamed: [string, string][] = [];
@@ -59,7 +64,7 @@ export async function updateSpecs(
   let generated: GenerateResult;
   try {
     for (const [name, text] of files) await writeFile(path.join(staging, name), text);
-    generated = await generate({ specsDir: staging, outDir: options.outDir, onProgress: options.onProgress });
+    generated = await generate({ specsDir: staging, outDir: options.outDir, runtime: options.runtime, onProgress: options.onProgress });
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -80,9 +85,9 @@ export interface RemovedDomain {
  * name in `remove` must be such a missing domain. Returns the domains to remove; throws a `UsageError`
  * naming every problem otherwise.
  */
-function checkCoverage(options: UpdateSpecsOptions, currentFiles: readonly string[], incomingFiles: readonly string[]): RemovedDomain[] {
-  const current = new Map(currentFiles.map((file) => [domainName(file), file]));
-  const incoming = new Set(incomingFiles.map(domainName));
+function checkCoverage(options: UpdateSpecsOptions, currentDomains: readonly RemovedDomain[], incomingNames: readonly string[]): RemovedDomain[] {
+  const current = new Map(currentDomains.map(({ name, file }) => [name, file]));
+  const incoming = new Set(incomingNames);
   const label = (name: string) => `${name} (${current.get(name)})`;
 
   const asked = new Set<string>();

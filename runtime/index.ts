@@ -1,4 +1,11 @@
-export { ENVIRONMENTS, DEFAULT_TIMEOUT_MS, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REPORTING_REQUESTS_PER_MINUTE, ServiceTitanConfigError } from "./config.js";
+/**
+ * `servicetitan-client/runtime`: the contract between stgen's output and this runtime. Generated code
+ * imports only what is exported here (`bindDomain`, `createCore` and the types their signatures use), and
+ * re-exports the user's API (errors, config, paging and hook types) from here; stgen states the runtime
+ * versions its output works with as its peer dependency on servicetitan-client. Removing or changing any of
+ * these names is a breaking change of this package.
+ */
+export { ENVIRONMENTS, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REPORTING_REQUESTS_PER_MINUTE, ServiceTitanConfigError } from "./config.js";
 export type { Environment, ServiceTitanConfig, ResolvedConfig, RateLimitOptions } from "./config.js";
 export { createCore, isCore, type ServiceTitanCore } from "./core.js";
 export { bindDomain, type DomainBinding, type PathStyleClient } from "./domain.js";

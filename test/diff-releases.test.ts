@@ -25,7 +25,7 @@ describe("2026-03-17 → 2026-05-21", () => {
     expect(removed).toHaveLength(28);
     expect(added).toHaveLength(16);
     expect(removed.map((c) => `${c.domain} ${c.operation!.method} ${c.operation!.path}`)).toContain("crm GET /tenant/{tenant}/customers/{id}/description");
-    expect(added.map((c) => `${c.domain} ${c.operation!.method} ${c.operation!.path}`)).toContain("salestech GET /tenant/{tenant}/estimate-templates");
+    expect(added.map((c) => `${c.domain} ${c.operation!.method} ${c.operation!.path}`)).toContain("sales GET /tenant/{tenant}/estimate-templates");
     expect(removed.find((c) => c.operation!.operationId === "Customers_GetDescription")!.clientMethod).toBe("st.crm.customers.getDescription");
     expect(report.old.operations - removed.length + added.length).toBe(report.new.operations);
   });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as prettier from "prettier";
 import { parse as parseYaml } from "yaml";
@@ -53,7 +53,7 @@ describe("model of the real specs", async () => {
   it("detects paged lists and export feeds only where the response shape fits", () => {
     const paged = all.filter((op) => op.pagination === "page");
     const exports = all.filter((op) => op.pagination === "export");
-    // The 52 operations under /export/ plus salestech's /estimates/export, which has the same shape.
+    // The 52 operations under /export/ plus sales's /estimates/export, which has the same shape.
     expect(exports.filter((op) => op.path.includes("/export/"))).toHaveLength(52);
     expect(exports.filter((op) => !op.path.includes("/export/")).map((op) => op.path)).toEqual(["/tenant/{tenant}/estimates/export"]);
     // Every operation with page + pageSize + includeTotal returning a PaginatedResponse_Of_… (150), and
@@ -70,13 +70,14 @@ describe("stgen generate", () => {
   afterAll(() => Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true }))));
 
   it("regenerates the committed generated/ byte for byte from the shared latest release", async () => {
-    const out = await tempDir();
+    // Beside generated/, so that `--runtime ./runtime/index.js` gives the same relative imports.
+    const out = await mkdtemp(path.join(ROOT, ".test-generated-"));
     scratch.push(out);
-    const run = await stgen(["generate", "--no-cache", "--specs", LATEST, "--out", out]);
+    const run = await stgen(["generate", "--no-cache", "--specs", LATEST, "--out", out, "--runtime", "./runtime/index.js"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^crm\s+86 operations/m);
-    expect(run.stdout).toMatch(/24 domains, 559 operations: wrote 98 files to .* in [\d.]+ s/);
+    expect(run.stdout).toMatch(/24 domains, 559 operations: wrote 122 files to .* in [\d.]+ s/);
     expect(await readTree(out)).toEqual(await readTree(path.join(ROOT, "generated")));
   }, 120_000);
 
@@ -285,7 +286,7 @@ describe("bad specs", () => {
         return JSON.stringify(doc);
       },
       pointer: "#/paths/~1tenant~1{tenant}~1widgets/post/operationId",
-      message: /operationId 'Widgets_Get_List' and 'Widgets_GetList' \(at \/paths\/~1tenant~1\{tenant\}~1widgets\/get\/operationId\) both become the method st\.bad\.widgets\.getList$/,
+      message: /operationId 'Widgets_Get_List' and 'Widgets_GetList' \(at \/paths\/~1tenant~1\{tenant\}~1widgets\/get\/operationId\) both become the method st\.mini\.widgets\.getList$/,
     },
     { name: "an unknown OpenAPI version", file: "bad-v2.json", content: () => JSON.stringify({ ...base(), openapi: "4.0.0" }), pointer: "#/openapi", message: /unsupported OpenAPI version "4.0.0": expected 3.0.x or 3.1.x/ },
     {

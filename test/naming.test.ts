@@ -1,14 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { camelCase, domainName, friendlySchemaNames, methodPlacement, queryArgumentName } from "../generator/naming.js";
+import { camelCase, domainName, fileDomainName, friendlySchemaNames, methodPlacement, queryArgumentName } from "../generator/naming.js";
 
 describe("naming", () => {
   it.each([
-    ["crm-v2.json", "crm"],
+    ["/crm/v2", "CRM", "crm"],
+    ["/equipmentsystems/v2", "Equipment Systems", "equipmentSystems"],
+    ["/customer-interactions/v2", "Customer Interactions", "customerInteractions"],
+    ["/jpm/v2", "Job Planning and Management", "jpm"],
+    ["/sales/v2", "Sales & Estimates", "sales"],
+    ["/telecom", "Telecom", "telecom"],
+  ])("the domain serving %s titled %s is %s", (modulePath, title, want) => expect(domainName(modulePath, title)).toBe(want));
+
+  it.each([
+    ["tenant-crm-v2.json", "crm"],
+    ["tenant-crm-v2 (1).json", "crm"],
     ["equipment-systems-v2.json", "equipmentSystems"],
-    ["marketing-reputation-v2.yaml", "marketingReputation"],
-    ["telecom.json", "telecom"],
     ["scheduling-pro-v2.yml", "schedulingPro"],
-  ])("domain of %s is %s", (file, want) => expect(domainName(file)).toBe(want));
+  ])("a spec file %s that cannot be read counts as domain %s", (file, want) => expect(fileDomainName(file)).toBe(want));
 
   it.each([
     ["Customers_GetList", { group: "customers", method: "getList" }],

@@ -23,7 +23,8 @@ beforeAll(async () => {
         noUnusedLocals: false, // examples show values a reader would go on to use
         paths: {
           "servicetitan-client": ["../generated/index.ts"],
-          "servicetitan-client/mock": ["../generator/mock/index.ts"],
+          "stgen/mock": ["../generator/mock/index.ts"],
+          "servicetitan-client/runtime": ["../runtime/index.ts"],
           "servicetitan-client/redis": ["../runtime/redis/index.ts"],
           "servicetitan-client/*": ["../generated/*/index.ts"],
         },

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { loadSpecs } from "../load.js";
 import { buildDomainModel } from "../model.js";
-import { PACKAGE_ROOT } from "../version.js";
+import { BUNDLED_SPECS } from "../version.js";
 import { htmlErrorPage, problem, send, VALIDATION_TITLE, type Answer } from "./answers.js";
 import { DataBehaviour } from "./behaviour.js";
 import { FaultInjector, type Fault, type FaultMatch, type FaultOptions } from "./faults.js";
@@ -77,7 +76,7 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-export const BUNDLED_SPECS = path.join(PACKAGE_ROOT, "specs");
+export { BUNDLED_SPECS };
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const specsDir = options.specs ?? BUNDLED_SPECS;

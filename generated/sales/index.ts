@@ -2,9 +2,9 @@
 // Spec sha256: 78ad08b1584739c51bb9bdf8e06be76267a49af1e453a7fd1f2206985b619cb3
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
-export { createSalestechClient } from "./client.js";
+export { createSalesClient } from "./client.js";
 export type {
-  SalestechClient,
+  SalesClient,
   EstimatesApi,
   EstimatesExportApi,
   EstimatesStatusApi,

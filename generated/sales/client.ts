@@ -12,7 +12,7 @@ import {
 } from "../../runtime/index.js";
 import type { operations, paths } from "./types.js";
 
-/** `salestech.estimates`: 10 operations of Sales & Estimates (salestech-v2.json). */
+/** `sales.estimates`: 10 operations of Sales & Estimates (salestech-v2.json). */
 export interface EstimatesApi {
   /**
    * Estimates_GetItems
@@ -135,7 +135,7 @@ export interface EstimatesApi {
   ): Promise<operations["Estimates_Update"]["responses"][200]["content"]["application/json"]>;
 }
 
-/** `salestech.estimatesExport`: 2 operations of Sales & Estimates (salestech-v2.json). */
+/** `sales.estimatesExport`: 2 operations of Sales & Estimates (salestech-v2.json). */
 export interface EstimatesExportApi {
   /**
    * Provides export feed for estimates
@@ -161,7 +161,7 @@ export interface EstimatesExportApi {
   >;
 }
 
-/** `salestech.estimatesStatus`: 1 operation of Sales & Estimates (salestech-v2.json). */
+/** `sales.estimatesStatus`: 1 operation of Sales & Estimates (salestech-v2.json). */
 export interface EstimatesStatusApi {
   /**
    * Get estimate status change details along with UTC timestamp.
@@ -176,7 +176,7 @@ export interface EstimatesStatusApi {
   ): Promise<operations["EstimatesStatus_GetEstimateStatusChanges"]["responses"][200]["content"]["application/json"]>;
 }
 
-/** `salestech.estimateTemplates`: 5 operations of Sales & Estimates (salestech-v2.json). */
+/** `sales.estimateTemplates`: 5 operations of Sales & Estimates (salestech-v2.json). */
 export interface EstimateTemplatesApi {
   /**
    * Gets a paginated list of estimate templates.
@@ -237,7 +237,7 @@ export interface EstimateTemplatesApi {
   ): Promise<operations["EstimateTemplates_Update"]["responses"][200]["content"]["application/json"]>;
 }
 
-/** `salestech.proposalTemplates`: 5 operations of Sales & Estimates (salestech-v2.json). */
+/** `sales.proposalTemplates`: 5 operations of Sales & Estimates (salestech-v2.json). */
 export interface ProposalTemplatesApi {
   /**
    * Gets a list of proposal templates.
@@ -298,7 +298,7 @@ export interface ProposalTemplatesApi {
   ): Promise<operations["ProposalTemplates_Update"]["responses"][200]["content"]["application/json"]>;
 }
 
-/** `salestech.proposalTypes`: 1 operation of Sales & Estimates (salestech-v2.json). */
+/** `sales.proposalTypes`: 1 operation of Sales & Estimates (salestech-v2.json). */
 export interface ProposalTypesApi {
   /**
    * ProposalTypes_Get
@@ -318,7 +318,7 @@ export interface ProposalTypesApi {
  *
  * Path-style calls (`GET("/tenant/{tenant}/…", init)`) return openapi-fetch's `{ data, error, response }`; `tenant` may be left out of their params.
  */
-export interface SalestechClient extends PathStyleClient<paths> {
+export interface SalesClient extends PathStyleClient<paths> {
   readonly estimates: EstimatesApi;
   readonly estimatesExport: EstimatesExportApi;
   readonly estimatesStatus: EstimatesStatusApi;
@@ -328,7 +328,7 @@ export interface SalestechClient extends PathStyleClient<paths> {
 }
 
 /** The Sales & Estimates client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */
-export function createSalestechClient(config: ServiceTitanConfig | ServiceTitanCore): SalestechClient {
+export function createSalesClient(config: ServiceTitanConfig | ServiceTitanCore): SalesClient {
   const { pathStyle, operation } = bindDomain<paths>(config, "/sales/v2");
   return {
     ...pathStyle,
