@@ -13,7 +13,7 @@ const quick = process.argv.includes("--quick");
 const env = quick
   ? { BENCH_RUNS: "1", BENCH_SECONDS: "2", BENCH_CALLS: "1000", BENCH_ROWS: "100000" }
   : { BENCH_RUNS: "5", BENCH_SECONDS: "5", BENCH_CALLS: "2000", BENCH_ROWS: "1000000" };
-const scripts = ["generate", "typecheck-cost", "runtime-overhead", "token-single-flight", "bundle-size", "export-iteration", "mock", "diff", "redis", "response-size"];
+const scripts = ["generate", "typecheck-cost", "runtime-overhead", "token-single-flight", "bundle-size", "export-iteration", "mock", "diff", "redis", "response-size", "install-size"];
 
 const started = Date.now();
 execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });

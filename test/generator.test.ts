@@ -144,7 +144,7 @@ describe("stgen generate", () => {
       return { work, specs, out: path.join(work, "out") };
     }
     const generated = (domains: string[]) =>
-      ["index.ts", "manifest.json", ...domains.flatMap((d) => ["client.ts", "index.ts", "models.ts", "types.ts"].map((f) => `${d}/${f}`))].sort();
+      ["index.ts", "manifest.json", ...domains.flatMap((d) => ["README.md", "client.ts", "index.ts", "models.ts", "types.ts"].map((f) => `${d}/${f}`))].sort();
 
     it("removes the files of a domain that is no longer generated", async () => {
       const { work, specs, out } = await workFolder();
