@@ -136,7 +136,7 @@ describe("the PR workflow", () => {
     const workflow = parseYaml(text) as { on: { pull_request: { paths: string[] } }; jobs: Record<string, { steps: { run?: string; uses?: string; with?: { script?: string } }[] }> };
     expect(workflow.on.pull_request.paths).toContain("specs/**");
     const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
-    const commands = steps.flatMap((step) => [...(step.run ?? "").matchAll(/generator\/cli\.ts ([a-z-]+)((?: --?[a-z-]+(?: "?[^ "-][^ "]*"?)?)*)/g)]);
+    const commands = steps.flatMap((step) => [...(step.run ?? "").matchAll(/(?:npx stgen|generator\/cli\.ts) ([a-z-]+)((?: --?[a-z-]+(?: "?[^ "-][^ "]*"?)?)*)/g)]);
     expect(commands.length).toBeGreaterThan(0);
     for (const [, verb, rest] of commands) {
       const help = await stgen([verb!, "--help"]);
