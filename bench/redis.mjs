@@ -13,7 +13,7 @@ await buildOnce(root);
 if (spawnSync("redis-server", ["--version"]).error) throw new Error("bench:redis needs redis-server (apt-get install redis-server)");
 const { Redis } = await import("ioredis");
 const { startMockServer } = await import("../generator/dist/mock/index.js");
-const { createServiceTitan } = await import("../dist/generated/index.js");
+const { createServiceTitan, memoryTokenStore } = await import("../dist/generated/index.js");
 const { redisRateLimiter, redisTokenStore } = await import("../dist/runtime/redis/index.js");
 
 const port = 20000 + Math.floor(Math.random() * 20000);
@@ -28,8 +28,8 @@ const mock = await startMockServer({ logLimit: 5000 });
 const base = { ...mock.credentials, baseUrl: mock.url };
 const high = { requestsPerSecond: 1_000_000 }; // on, never the reason to wait
 const subjects = [
-  { name: "in-memory token cache and limiter (baseline)", st: createServiceTitan({ ...base, authUrl: `${mock.url}/memory`, rateLimit: high }) },
-  { name: "Redis token store and limiter", st: createServiceTitan({ ...base, authUrl: `${mock.url}/redis`, tokenStore: redisTokenStore(redis), rateLimit: { ...high, limiter: redisRateLimiter(redis) } }) },
+  { name: "in-memory token cache and limiter (baseline)", st: createServiceTitan({ ...base, authUrl: mock.url, tokenStore: memoryTokenStore(), rateLimit: high }) },
+  { name: "Redis token store and limiter", st: createServiceTitan({ ...base, authUrl: mock.url, tokenStore: redisTokenStore(redis), rateLimit: { ...high, limiter: redisRateLimiter(redis) } }) },
 ];
 const samples = subjects.map(() => []);
 for (const subject of subjects) for (let i = 0; i < 200; i++) await subject.st.crm.customers.get({ id: 1 }); // warm up, token cached

@@ -106,26 +106,26 @@ export type ExportFeed<A, Page> = Method<[args?: A, options?: RequestOptions], P
 
 /** Adds `.all()` and `.pages()` to a paged-list method. */
 export function withPaging<Page extends ListPage>(call: Call<Page>, operationId: string): Call<Page> & { all: unknown; pages: unknown } {
-  const pages = (args: Args, options: PageOptions = {}) => {
-    checkCaps(operationId, options);
-    return stream((state) => listPages(call, operationId, args, options, state));
-  };
-  const all = (args: Args, options: PageOptions = {}) => {
-    checkCaps(operationId, options);
-    return stream((state) => items(listPages(call, operationId, args, options, state), options.maxItems, state));
-  };
-  return Object.assign(call, { pages, all });
+  return withIterators<Page, PageOptions>(call, operationId, (args, options, state) => listPages(call, operationId, args, options, state));
 }
 
 /** Adds `.all()` and `.pages()` to an export-feed method. */
 export function withExportPaging<Page extends FeedPage>(call: Call<Page>, operationId: string): Call<Page> & { all: unknown; pages: unknown } {
-  const pages = (args: Args, options: ExportOptions = {}) => {
+  return withIterators<Page, ExportOptions>(call, operationId, (args, options, state) => feedPages(call, operationId, args, options, state));
+}
+
+function withIterators<Page extends ListPage, Options extends PageOptions | ExportOptions>(
+  call: Call<Page>,
+  operationId: string,
+  run: (args: Args, options: Options, state: MutableState) => AsyncGenerator<Page>,
+): Call<Page> & { all: unknown; pages: unknown } {
+  const pages = (args: Args, options = {} as Options) => {
     checkCaps(operationId, options);
-    return stream((state) => feedPages(call, operationId, args, options, state));
+    return stream((state) => run(args, options, state));
   };
-  const all = (args: Args, options: ExportOptions = {}) => {
+  const all = (args: Args, options = {} as Options) => {
     checkCaps(operationId, options);
-    return stream((state) => items(feedPages(call, operationId, args, options, state), options.maxItems, state));
+    return stream((state) => items(run(args, options, state), options.maxItems, state));
   };
   return Object.assign(call, { pages, all });
 }
