@@ -9,6 +9,6 @@ it("BENCHMARKS.md is written from bench/results.json and nothing else", async ()
   const { benchmarksMd } = (await import(writer)) as { benchmarksMd: (results: unknown) => string };
   const results = JSON.parse(await readFile(path.join(ROOT, "bench/results.json"), "utf8")) as { sections: { targets?: unknown[] }[]; quick: boolean };
   expect(results.quick).toBe(false);
-  expect(results.sections.map((s) => (s as { id: string }).id)).toEqual(["generation", "typecheck", "runtime", "token", "bundle", "export", "mock", "diff", "redis"]);
+  expect(results.sections.map((s) => (s as { id: string }).id)).toEqual(["generation", "typecheck", "runtime", "token", "bundle", "export", "mock", "diff", "redis", "response-size", "install-size"]);
   expect(await readFile(path.join(ROOT, "BENCHMARKS.md"), "utf8")).toBe(benchmarksMd(results));
 });
