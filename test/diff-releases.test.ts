@@ -40,6 +40,48 @@ describe("2026-03-17 → 2026-05-21", () => {
     for (const name of ["mergedToId", "paymentTermId", "creditLimit", "creditLimitBalance"]) expect(about(name)).toEqual([]);
     const nullableFlips = report.changes.filter((c) => c.rule.endsWith("became-nullable") || c.rule.endsWith("became-not-nullable"));
     expect(nullableFlips.length).toBeLessThan(20); // real ones (telecom v3 calls), not one per field of 5,000
+    expect(nullableFlips.every((c) => c.domain === "telecom")).toBe(true);
+  });
+
+  it("compares every exported type: webhook models gone, names that moved to another schema, none repeated from an operation", () => {
+    const removed = report.changes.filter((c) => c.rule === "type-removed");
+    expect(removed).toHaveLength(89);
+    expect(removed.filter((c) => /Webhook|CloudEvent/.test(c.message))).toHaveLength(54);
+    expect(removed.map((c) => `${c.domain} ${c.type}`)).toContain("accounting InvoiceBatchedEventPayload");
+    expect(removed.find((c) => c.type === "V2ShiftType")!.message).toBe("exported type V2ShiftType is gone: its schema Dispatch.V2.ShiftType is now exported as ShiftType");
+    expect(report.changes.filter((c) => c.rule === "type-added")).toHaveLength(34);
+    // Every change of a named schema found under an operation names its type, and no type entry repeats one.
+    const underOps = report.changes.filter((c) => c.operation && c.type);
+    expect(underOps.length).toBeGreaterThan(250);
+    expect(underOps.find((c) => c.location === "request body parameters[].value")!.type).toBe("ReportDataParameter");
+    const typeLevel = report.changes.filter((c) => !c.operation && c.type && !c.rule.startsWith("type-"));
+    expect(typeLevel).toEqual([]); // 3.1.0 dropped the unreached models rather than changing them
+  });
+
+  it("finds what it used to miss: null-only narrowing, nullability at a second sighting, security, constraints, servers", () => {
+    const at = (rule: string) => report.changes.filter((c) => c.rule === rule);
+    // ReportDataParameter.value: `{ nullable: true }` (any value or null) → `{ type: "null" }` (only null).
+    expect(at("request-property-type-changed").map((c) => c.message)).toContain(
+      "POST /tenant/{tenant}/report-category/{report_category}/reports/{reportId}/data: request body parameters[].value: type any → null",
+    );
+    // Telecom leadCall's campaign, createdBy and customer: the same `$ref` → `oneOf [$ref, null]` as businessUnit.
+    const nullable = at("response-property-became-nullable").map((c) => c.location);
+    for (const name of ["businessUnit", "leadCall.campaign", "leadCall.createdBy", "leadCall.customer"]) expect(nullable).toContain(`response 200 data[].${name}`);
+    // 3.0.1 took the app key as a header or a query parameter; 3.1.0 wants the header and OAuth: per domain, one entry each.
+    expect(at("api-security-removed")).toHaveLength(24);
+    expect(at("api-security-removed")[0]!.message).toMatch(/operations: no longer accepts apiKeyQuery \(query servicetitanapplicationkey\)$/);
+    expect(at("api-security-added").map((c) => c.message.replace(/^.*: /, ""))).toEqual(Array(24).fill("apiKeyHeader (header ST-App-Key) now also needs oauth (OAuth 2.0)"));
+    expect(at("request-property-constraint-tightened").map((c) => `${c.operation!.path.replace("/tenant/{tenant}", "")} ${c.location} ${c.message.replace(/^.*: /, "")}`).sort()).toEqual([
+      "/employees request body login maxLength none → 100",
+      "/employees request body name maxLength none → 255",
+      "/technicians request body bio maxLength none → 4000",
+      "/technicians request body login maxLength none → 100",
+      "/technicians request body memo maxLength none → 4000",
+      "/technicians request body name maxLength none → 255",
+      "/technicians request body team maxLength none → 500",
+    ]);
+    expect(at("servers-changed").find((c) => c.domain === "crm")!.message).toBe("servers: added https://api.servicetitan.io/crm/v2");
+    expect(report.summary).toEqual({ breaking: 182, warning: 46, info: 330 });
   });
 
   it("gives counts by severity, and a JSON report that validates against its published schema", async () => {

@@ -66,13 +66,19 @@ function baseDoc(): Doc {
           properties: { page: { type: "integer" }, hasMore: { type: "boolean" }, data: { type: "array", items: { $ref: "#/components/schemas/Widget" } } },
         },
         CreateWidget: { type: "object", required: ["name"], properties: { name: { type: "string" }, size: { type: "number" }, color: { type: ["string", "null"] } } },
+        // No operation reaches it (a webhook payload): an exported type all the same.
+        WidgetEvent: {
+          type: "object",
+          required: ["id", "kind"],
+          properties: { id: { type: "integer" }, kind: { type: "string", enum: ["Created", "Deleted"] }, at: { type: "string", format: "date-time" }, widget: { $ref: "#/components/schemas/Widget" } },
+        },
       },
     },
   };
 }
 
-function spec(doc: Doc): LoadedSpec {
-  return { file: "mini-v2.json", displayPath: "mini-v2.json", sha256: "0", document: doc as OpenApiDocument };
+function spec(doc: Doc, file = "mini-v2.json"): LoadedSpec {
+  return { file, displayPath: file, sha256: "0", document: doc as OpenApiDocument };
 }
 function diff(change: (doc: Doc) => void, prepare: (doc: Doc) => void = () => {}): Change[] {
   const older = baseDoc();
@@ -85,6 +91,17 @@ const brief = (changes: Change[]) => changes.map((c) => `${c.severity} ${c.rule}
 const op = (doc: Doc, path: string, method: string) => doc.paths[path][method];
 const widget = (doc: Doc) => doc.components.schemas.Widget;
 const create = (doc: Doc) => doc.components.schemas.CreateWidget;
+const event = (doc: Doc) => doc.components.schemas.WidgetEvent;
+/** The 3.0.1 releases' security: the app key as a header or as a query parameter, for every operation. */
+const appKeyEitherWay = (d: Doc) => {
+  d.components.securitySchemes = {
+    apiKeyHeader: { type: "apiKey", name: "ST-App-Key", in: "header" },
+    apiKeyQuery: { type: "apiKey", name: "servicetitanapplicationkey", in: "query" },
+    oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://auth.example/token", scopes: {} } } },
+  };
+  d.security = [{ apiKeyHeader: [] }, { apiKeyQuery: [] }];
+  delete op(d, ONE, "get").security;
+};
 const LIST = "/tenant/{tenant}/widgets";
 const ONE = "/tenant/{tenant}/widgets/{id}";
 
@@ -146,6 +163,40 @@ describe("stgen diff rules (given old and new → want changes)", () => {
       delete d.components.schemas.Owner;
       widget(d).properties.owner.oneOf[0].$ref = "#/components/schemas/Proprietor";
     }, ["warning schema-renamed @ schema Owner"]],
+    // Exported named types, by exported name.
+    ["type removed", (d) => delete d.components.schemas.WidgetEvent, ["breaking type-removed @ type WidgetEvent"]],
+    ["type added", (d) => (d.components.schemas.Gadget = { type: "object", properties: { id: { type: "integer" } } }), ["info type-added @ type Gadget"]],
+    ["property added to a type no operation reaches", (d) => (event(d).properties.source = { type: "string" }), ["info response-property-added @ type WidgetEvent source"]],
+    ["required property removed from a type no operation reaches", (d) => ((event(d).required = ["kind"]), delete event(d).properties.id), ["breaking response-required-property-removed @ type WidgetEvent id"]],
+    ["property of a type no operation reaches became optional", (d) => (event(d).required = ["id"]), ["warning response-property-became-optional @ type WidgetEvent kind"]],
+    ["property of a type no operation reaches retyped", (d) => (event(d).properties.id = { type: "string" }), ["breaking response-property-type-changed @ type WidgetEvent id"]],
+    ["property of a type no operation reaches became nullable", (d) => (event(d).properties.at = { type: ["string", "null"], format: "date-time" }), ["breaking response-property-became-nullable @ type WidgetEvent at"]],
+    ["enum value added in a type no operation reaches", (d) => event(d).properties.kind.enum.push("Moved"), ["warning response-property-enum-value-added @ type WidgetEvent kind"]],
+    ["a type's name now stands for another schema (the old shape moved to …Old)", (d) => {
+      d.components.schemas.CreateWidgetOld = create(d);
+      d.components.schemas.CreateWidget = { type: "object", required: ["widgetId", "rating"], properties: { widgetId: { type: "integer" }, rating: { type: "integer" } } };
+      op(d, LIST, "post").requestBody.content["application/json"].schema.$ref = "#/components/schemas/CreateWidgetOld";
+    }, ["breaking type-name-reused @ type CreateWidget", "info type-added @ type CreateWidgetOld"]],
+    // The two misses.
+    ["request value narrowed from any-or-null to null only", (d) => (create(d).properties.extra = { type: "null" }), ["breaking request-property-type-changed @ request body extra → st.mini.widgets.create"], (d) => (create(d).properties.extra = { nullable: true })],
+    ["nullability of a second property of an already-compared schema", (d) => (widget(d).properties.reviewer = { oneOf: [{ $ref: "#/components/schemas/Owner" }, { type: "null" }] }), [
+      "breaking response-property-became-nullable @ response 200 data[].reviewer → st.mini.widgets.getList",
+      "breaking response-property-became-nullable @ response 200 reviewer → st.mini.widgets.create",
+      "breaking response-property-became-nullable @ response 200 reviewer → st.mini.widgets.get",
+    ], (d) => (widget(d).properties.reviewer = { $ref: "#/components/schemas/Owner" })],
+    // Security requirements (scopes aside): alternatives and the schemes in each.
+    ["security alternative removed (every operation: one entry)", (d) => (d.security = [{ apiKeyHeader: [] }]), ["breaking api-security-removed @ security"], appKeyEitherWay],
+    ["security alternative removed (one operation)", (d) => (op(d, ONE, "get").security = [{ apiKeyHeader: [] }]), ["breaking api-security-removed @ security → st.mini.widgets.get"], appKeyEitherWay],
+    ["security scheme added to a requirement", (d) => (d.security = [{ apiKeyHeader: [], oauth: [] }, { apiKeyQuery: [] }]), ["warning api-security-added @ security"], appKeyEitherWay],
+    ["security alternative added", (d) => (op(d, ONE, "get").security = [{ apiKeyHeader: [] }, { apiKeyQuery: [] }, { oauth: [] }]), ["warning api-security-added @ security → st.mini.widgets.get"], appKeyEitherWay],
+    // Constraints: tightened on a request is a warning, loosened info; the other way round on a response.
+    ["request property maxLength added", (d) => (create(d).properties.name.maxLength = 100), ["warning request-property-constraint-tightened @ request body name → st.mini.widgets.create"]],
+    ["request property maxLength raised", (d) => (create(d).properties.name.maxLength = 200), ["info request-property-constraint-loosened @ request body name → st.mini.widgets.create"], (d) => (create(d).properties.name.maxLength = 100)],
+    ["request property pattern added", (d) => (create(d).properties.name.pattern = "^[A-Z]"), ["warning request-property-constraint-tightened @ request body name → st.mini.widgets.create"]],
+    ["query parameter minimum added", (d) => (op(d, LIST, "get").parameters[1].schema.minimum = 1), ["warning request-parameter-constraint-tightened @ query parameter page → st.mini.widgets.getList"]],
+    ["response property maxItems dropped", (d) => delete d.components.schemas.WidgetPage.properties.data.maxItems, ["warning response-property-constraint-loosened @ response 200 data → st.mini.widgets.getList"], (d) => (d.components.schemas.WidgetPage.properties.data.maxItems = 50)],
+    ["response property maxItems lowered", (d) => (d.components.schemas.WidgetPage.properties.data.maxItems = 10), ["info response-property-constraint-tightened @ response 200 data → st.mini.widgets.getList"], (d) => (d.components.schemas.WidgetPage.properties.data.maxItems = 50)],
+    ["server added", (d) => d.servers.push({ url: "https://api-integration.servicetitan.io/mini/v2" }), ["info servers-changed @ servers"]],
     ["description-only edits, reported once", (d) => {
       widget(d).properties.name.description = "The widget's name";
       op(d, LIST, "get").summary = "Lists all widgets";
@@ -176,8 +227,44 @@ describe("stgen diff rules (given old and new → want changes)", () => {
     ["a single-branch oneOf for its $ref", (d) => (op(d, ONE, "get").responses["200"].content["application/json"].schema = { oneOf: [{ $ref: "#/components/schemas/Widget" }] })],
     ["keys in another order", (d) => (d.components.schemas.Widget = Object.fromEntries(Object.entries(widget(d)).reverse()))],
     ["enum values in another order", (d) => (op(d, LIST, "get").parameters[2].schema.enum = ["Blue", "Red"])],
+    ["3.0's exclusiveMinimum: true beside minimum for 3.1's exclusiveMinimum: n", (d) => (op(d, LIST, "get").parameters[1].schema = { type: "integer", format: "int32", minimum: 0, exclusiveMinimum: true })],
+    ["a server URL with a trailing slash", (d) => (d.servers[0].url += "/")],
   ])("reports nothing for notation: %s", (_, change) => {
-    expect(brief(diff(change))).toEqual([]);
+    const prepare = (d: Doc) => (op(d, LIST, "get").parameters[1].schema.exclusiveMinimum = 0);
+    expect(brief(diff(change, prepare))).toEqual([]);
+  });
+
+  it("a change under an operation names the exported type it is in, and is not repeated as the type's", () => {
+    const changes = diff((d) => (widget(d).properties.weight = { type: "number" }));
+    expect(changes.map((c) => [c.clientMethod, c.type])).toEqual([
+      ["st.mini.widgets.getList", "Widget"],
+      ["st.mini.widgets.create", "Widget"],
+      ["st.mini.widgets.get", "Widget"],
+    ]);
+    expect(renderMarkdown(diffReleases({ label: "old", specs: [spec(baseDoc())] }, { label: "new", specs: [spec(((d: Doc) => ((widget(d).properties.weight = {}), d))(baseDoc()))] }))).toContain(
+      "— `st.mini.widgets.get`, in type `Widget`",
+    );
+  });
+
+  it("the type rule says which schema took the old shape and which methods use it", () => {
+    const [reused] = diff((d) => {
+      d.components.schemas.CreateWidgetOld = create(d);
+      d.components.schemas.CreateWidget = { type: "object", properties: { widgetId: { type: "integer" } } };
+      op(d, LIST, "post").requestBody.content["application/json"].schema.$ref = "#/components/schemas/CreateWidgetOld";
+    });
+    expect(reused!.message).toBe("exported type CreateWidget now stands for another schema: its old shape is now CreateWidgetOld (exported as CreateWidgetOld), which st.mini.widgets.create use(s)");
+    // CreateWidget is a request type (only a request uses it): compared on the request rules.
+    expect(reused!.details).toEqual(["color was removed", "name was removed", "size was removed", "new optional widgetId"]);
+  });
+
+  it("matches domains by what they serve (server path and title), not by file name", () => {
+    const same = diffReleases({ label: "old", specs: [spec(baseDoc(), "tenant-mini-v2.json")] }, { label: "new", specs: [spec(baseDoc(), "mini-v2.json")] });
+    expect(same.changes).toEqual([]);
+    const moved = baseDoc();
+    moved.servers = [{ url: "https://api.servicetitan.io/gizmos/v2" }];
+    moved.info.title = "Gizmos";
+    const other = diffReleases({ label: "old", specs: [spec(baseDoc(), "mini-v2.json")] }, { label: "new", specs: [spec(moved, "mini-v2.json")] });
+    expect(brief(other.changes).sort()).toEqual(["breaking domain-removed", "info domain-added"]);
   });
 
   it("renders a PR comment: verdict, table per domain, breaking first, the rest folded", async () => {

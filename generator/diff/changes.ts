@@ -13,6 +13,8 @@ export interface Change {
   clientMethod?: string;
   /** Where in the operation: `query parameter active`, `request body address.city`, `response 200 data[].name`. */
   location?: string;
+  /** The exported named type the change is in (`CustomerResponse`, from `models.ts`), when it is in one. */
+  type?: string;
   message: string;
   /** For grouped changes (description edits): each place. */
   details?: string[];
@@ -50,6 +52,10 @@ export const RULES = {
   "request-property-became-nullable": "info",
   "request-property-enum-value-removed": "breaking",
   "request-property-enum-value-added": "info",
+  "request-parameter-constraint-tightened": "warning",
+  "request-parameter-constraint-loosened": "info",
+  "request-property-constraint-tightened": "warning",
+  "request-property-constraint-loosened": "info",
   "response-property-added": "info",
   "response-required-property-removed": "breaking",
   "response-optional-property-removed": "warning",
@@ -62,6 +68,8 @@ export const RULES = {
   "response-property-enum-value-added": "warning",
   "response-property-enum-value-removed": "info",
   "response-property-one-of-changed": "warning",
+  "response-property-constraint-loosened": "warning",
+  "response-property-constraint-tightened": "info",
   "response-success-status-added": "info",
   "response-success-status-removed": "breaking",
   "response-media-type-added": "info",
@@ -69,6 +77,12 @@ export const RULES = {
   "api-security-scope-added": "warning",
   "api-security-scope-removed": "info",
   "api-security-scopes-documented": "info",
+  "api-security-removed": "breaking",
+  "api-security-added": "warning",
+  "servers-changed": "info",
+  "type-removed": "breaking",
+  "type-added": "info",
+  "type-name-reused": "breaking",
   "schema-renamed": "warning",
   "schema-renamed-same-type": "info",
   "description-changed": "info",
@@ -81,6 +95,7 @@ const ORDER: Record<Severity, number> = { breaking: 0, warning: 1, info: 2 };
 /** A stable order: severity, domain, path, method, rule, location. */
 export function sortChanges(changes: Change[]): Change[] {
   const key = (c: Change) => [c.domain, c.operation?.path ?? "", c.operation?.method ?? "", c.rule, c.location ?? "", c.message];
+  // (Type-level changes have no operation: they sort before a domain's operation changes of the same severity.)
   return changes.sort((a, b) => {
     if (ORDER[a.severity] !== ORDER[b.severity]) return ORDER[a.severity] - ORDER[b.severity];
     const [ka, kb] = [key(a), key(b)];

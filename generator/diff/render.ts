@@ -55,7 +55,9 @@ export function renderMarkdown(report: DiffReport): string {
 }
 
 function item(change: Change): string {
-  const affects = change.clientMethod ? ` — \`${change.clientMethod}\`` : "";
+  // An operation's change inside a named schema names the exported type too (the type rules do not repeat it).
+  const inType = change.type && change.operation ? `, in type \`${change.type}\`` : "";
+  const affects = change.clientMethod ? ` — \`${change.clientMethod}\`${inType}` : "";
   const head = `- **${change.domain}** ${escape(change.message)}${affects} <sub>\`${change.rule}\`</sub>`;
   if (!change.details?.length) return head;
   const shown = change.details.slice(0, 50).map((d) => `  - ${escape(d)}`);
