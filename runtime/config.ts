@@ -2,7 +2,7 @@ import type { Hooks, Logger } from "./hooks.js";
 import type { RateLimit, RateLimiter } from "./rate-limit.js";
 import { DEFAULT_RETRY, type ResolvedRetry, type RetryOptions } from "./retry.js";
 import type { TokenStore } from "./token-store.js";
-import { describeKind } from "./query.js";
+import { describeKind } from "./errors.js";
 import { VERSION } from "./version.js";
 
 export type Environment = "production" | "integration";
@@ -160,7 +160,7 @@ export function resolveConfig(config: ServiceTitanConfig): ResolvedConfig {
 
 /**
  * The hooks or logger methods, read once: a getter that throws (or changes its mind) mid-call must not
- * turn a call into a failure. Logger methods stay bound to the logger, as a class instance needs.
+ * turn a call into a failure. Each stays bound to its object, as a class instance needs.
  */
 function readFunctions<T extends object>(option: string, source: T | undefined, names: readonly string[]): T {
   const result: Record<string, unknown> = {};
@@ -171,7 +171,9 @@ function readFunctions<T extends object>(option: string, source: T | undefined, 
     } catch {
       throw new ServiceTitanConfigError(`reading '${option}.${name}' threw`);
     }
-    if (typeof value === "function") result[name] = option === "logger" ? value.bind(source) : value;
+    if (value === undefined) continue;
+    if (typeof value !== "function") throw new ServiceTitanConfigError(`'${option}.${name}' must be a function (got ${describeKind(value)})`);
+    result[name] = value.bind(source);
   }
   return result as T;
 }
@@ -246,11 +248,6 @@ function checkMethods(option: string, value: unknown, required: readonly string[
   if (value === null || typeof value !== "object") throw new ServiceTitanConfigError(`'${option}' must be an object (got ${describeKind(value)})`);
   for (const name of required) {
     if (typeof (value as Record<string, unknown>)[name] !== "function") throw new ServiceTitanConfigError(`'${option}.${name}' must be a function`);
-  }
-  if (option === "hooks") {
-    for (const [name, hook] of Object.entries(value)) {
-      if (hook !== undefined && typeof hook !== "function") throw new ServiceTitanConfigError(`'hooks.${name}' must be a function (got ${describeKind(hook)})`);
-    }
   }
 }
 

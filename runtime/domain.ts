@@ -11,6 +11,7 @@ import {
   checkTenant,
   compileOperation,
   readModeOf,
+  type CompiledOperation,
   type OperationFn,
   type OperationSpec,
   type RequestOptions,
@@ -40,8 +41,8 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
   const baseUrl = core.config.apiUrl + modulePath;
   const transport = createClient<Paths>({ baseUrl, querySerializer: (query) => serializeQuery(query, `${modulePath} path-style call`) }) as unknown as Transport;
   const limits = budgets(core, modulePath);
-  /** `METHOD path` of every operation, so a path-style call can only reach the domain's own operations. */
-  const known = new Set<string>();
+  /** Every operation by `METHOD path`, so a path-style call can only reach the domain's own operations. */
+  const known = new Map<string, CompiledOperation>();
 
   const newCall = (method: string, options: RequestOptions, read: CallState["read"], operationId?: string): CallState => ({
     operationId,
@@ -57,12 +58,13 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
   /** Path-style calls get what generated methods get: the tenant filled in, checked path values, limits, retries, timeouts. */
   const forward = (method: string) => async (url: string, init: Record<string, unknown> & RequestOptions = {}) => {
     const where = `${method} ${url}`;
-    if (!known.has(where)) throw new TypeError(`${where} is not an operation of ${modulePath}: path-style calls take a path template of the spec, with its {parameters}`);
+    const op = known.get(where);
+    if (!op) throw new TypeError(`${where} is not an operation of ${modulePath}: path-style calls take a path template of the spec, with its {parameters}`);
     checkOptions(where, init);
     const params = (init.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
     const path = { ...params.path };
     checkTenant(where, path.tenant, core.config.tenant);
-    for (const match of url.matchAll(/\{([^}]+)\}/g)) if (match[1] !== "tenant") checkPathValue(where, match[1]!, path[match[1]!]);
+    for (const name of op.pathParams) checkPathValue(where, name, path[name]);
     path.tenant = core.config.tenant;
     const headers = { "user-agent": core.config.userAgent, ...(init.headers as Record<string, string> | undefined) };
     const call = newCall(method, init, "bytes");
@@ -90,7 +92,7 @@ export function bindDomain<Paths extends {}>(configOrCore: ServiceTitanConfig | 
     pathStyle,
     operation(spec) {
       const op = compileOperation(spec);
-      known.add(`${spec.method} ${spec.path}`);
+      known.set(`${spec.method} ${spec.path}`, op);
       const read = readModeOf(op);
       const newOperationCall = (options: RequestOptions) => newCall(op.method, options, read, op.id);
       const call = (args?: Record<string, unknown>, options?: RequestOptions) => callOperation(core, baseUrl, op, args, options, newOperationCall);

@@ -254,3 +254,12 @@ export function describeThrown(value: unknown): string {
     return "a value that cannot be shown";
   }
 }
+
+/** What a value is, never what it says (a string may be customer data). */
+export function describeKind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return `a string of ${value.length} characters`;
+  if (typeof value === "object") return "an object";
+  return typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
+}

@@ -1,9 +1,9 @@
 import { defaultPathSerializer } from "openapi-fetch";
 import { checkTimeout, HEADER_VALUE } from "./config.js";
 import type { ServiceTitanCore } from "./core.js";
-import { createError, errorFromResponse, ServiceTitanError } from "./errors.js";
+import { createError, describeKind, errorFromResponse, ServiceTitanError } from "./errors.js";
 import { callHook } from "./hooks.js";
-import { describeKind, isWellFormed, serializeQuery } from "./query.js";
+import { isWellFormed, serializeQuery } from "./query.js";
 import { sendCall, type CallState } from "./send.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";

@@ -1,3 +1,5 @@
+import { describeKind } from "./errors.js";
+
 /**
  * Query strings as ServiceTitan reads them: arrays repeat the key (`ids=1&ids=2`), an object is one level
  * of `key[field]=value` (custom fields: `customField.Fields[Color]=Red`), a Date is a full UTC timestamp
@@ -46,13 +48,4 @@ function scalar(value: unknown, where: string, key: string): string {
 /** False for a string `encodeURIComponent` would throw on: half of a surrogate pair. */
 export function isWellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
-}
-
-/** What a value is, never what it says (a string may be customer data). */
-export function describeKind(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `a string of ${value.length} characters`;
-  if (typeof value === "object") return "an object";
-  return typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
 }

@@ -76,7 +76,6 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-export { BUNDLED_SPECS };
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const specsDir = options.specs ?? BUNDLED_SPECS;
