@@ -161,6 +161,101 @@ export function errorFromResponse(
   );
 }
 
+/** Which call failed, on which attempt, and what was thrown, if anything was. */
+export type CallContext = Pick<ServiceTitanErrorDetails, "operationId" | "method" | "url" | "attempts" | "cause">;
+
+/** A 2xx body past `maxResponseBytes` (an error body is cut short instead). */
+export function bodyTooLargeError(context: CallContext, status: number, maxBytes: number): ServiceTitanError {
+  const title = `the response body is larger than maxResponseBytes (${maxBytes} bytes); raise maxResponseBytes or ask for smaller pages`;
+  return createError({ ...context, status, title });
+}
+
+/** The call's own error when its token request failed: the token error's facts, on the call's attempt. */
+export function noTokenError(context: CallContext, failed: ServiceTitanError): ServiceTitanError {
+  const { status, title, traceId, method, url } = failed;
+  const kind = failed instanceof AuthenticationError ? "auth" : failed instanceof TimeoutError ? "timeout" : undefined;
+  return createError({ ...context, status, title, traceId, method, url, kind, cause: failed.cause });
+}
+
+/** What an attempt was doing when it failed, once it had its token. */
+type AttemptPhase = "request" | "reading the response";
+
+export function timeoutError(context: CallContext, phase: AttemptPhase, timeoutMs: number): ServiceTitanError {
+  return createError({ ...context, status: 0, kind: "timeout", title: `${phase} timed out after ${timeoutMs} ms` });
+}
+
+/** A failed fetch or a body that broke off; `context.cause` says why. */
+export function networkError(context: CallContext, phase: AttemptPhase): ServiceTitanError {
+  const title = `network error${phase === "request" ? "" : ` while ${phase}`}: ${describeCause(context.cause)}`;
+  return createError({ ...context, status: 0, kind: "network", title });
+}
+
+/** A 2xx body that should be JSON and is not. The body is the customer's data, so only its length is told. */
+export function unreadableJsonError(context: CallContext, status: number, body: string): ServiceTitanError {
+  const title = /\S/.test(body) ? `the response body is not valid JSON (${body.length} characters)` : "the response body is empty, where the spec promises JSON";
+  return createError({ ...context, status, title });
+}
+
+/** Where a token request goes and what to scrub from its errors (the secret, above all). */
+export interface TokenEndpoint {
+  url: string;
+  clientId: string;
+  redact: Redact;
+}
+
+function tokenError(endpoint: TokenEndpoint, details: Omit<ServiceTitanErrorDetails, "method" | "url">): ServiceTitanError {
+  return createError({ ...details, method: "POST", url: endpoint.url }, endpoint.redact);
+}
+
+export function tokenTimeoutError(endpoint: TokenEndpoint, timeoutMs: number, cause: unknown): ServiceTitanError {
+  return tokenError(endpoint, { status: 0, title: `token request timed out after ${timeoutMs} ms`, kind: "timeout", cause });
+}
+
+export function tokenNetworkError(endpoint: TokenEndpoint, cause: unknown): ServiceTitanError {
+  return tokenError(endpoint, { status: 0, title: `token request failed: ${describeCause(cause)}`, cause });
+}
+
+/** Only the redirect's origin is named: its path and query may carry anything. */
+export function tokenRedirectError(endpoint: TokenEndpoint, status: number, location: string | null): ServiceTitanError {
+  const target = location ? ` to ${originOf(location, endpoint.url)}` : "";
+  return tokenError(endpoint, { status, title: `the token endpoint answered a redirect${target}; not followed, so the client secret is sent nowhere else`, kind: "auth" });
+}
+
+/** A token answer without a token: an OAuth error (`answer` is its parsed JSON, if any) or a server failure. */
+export function tokenAnswerError(endpoint: TokenEndpoint, status: number, answer: Record<string, unknown> | undefined): ServiceTitanError {
+  const described = typeof answer?.error === "string" ? `${answer.error}${typeof answer.error_description === "string" ? `: ${answer.error_description}` : ""}` : `HTTP ${status}`;
+  const traceId = typeof answer?.traceId === "string" ? answer.traceId : undefined;
+  // A refusal of the client ID and secret is final; anything else (a 503, a malformed answer) may pass.
+  const refused = status === 400 || status === 401 || status === 403;
+  return tokenError(endpoint, { status, title: `token request for client '${endpoint.clientId}' failed (${described})`, traceId, kind: refused ? "auth" : undefined });
+}
+
+export function badBearerTokenError(endpoint: TokenEndpoint, status: number): ServiceTitanError {
+  return tokenError(endpoint, { status, title: "the token endpoint answered an access_token that is not a valid bearer token", kind: "auth" });
+}
+
+/** Which page was not a list page: a page number, or an export page asked for from a token (or the start). */
+export type PageAt = { page: number } | { from: string | undefined };
+
+export function notAListPageError(operationId: string, at: PageAt): ServiceTitanError {
+  const where = "page" in at ? `page ${at.page}` : `the export page from ${at.from === undefined ? "the start" : "a continueFrom token"}`;
+  return createError({ status: 200, operationId, title: `${where} is not a list page ({ hasMore, data: [...] }), so iteration stops` });
+}
+
+/** What kept coming back while paging: a page with rows already seen, an empty page, or an export token that did not move. */
+export type Stall = { repeatedPage: number } | "empty page" | "same continueFrom" | "empty export page";
+
+const STALLS = {
+  "empty page": "a page came back empty with hasMore: true",
+  "same continueFrom": "the export answered hasMore: true without a new continueFrom",
+  "empty export page": "the export answered hasMore: true with no rows",
+};
+
+export function noProgressError(operationId: string, stall: Stall, times: number): ServiceTitanError {
+  const what = typeof stall === "object" ? `page ${stall.repeatedPage} repeated the rows of an earlier page` : STALLS[stall];
+  return createError({ status: 200, operationId, title: `paging made no progress: ${what} ${times} times in a row; stopping rather than asking forever` });
+}
+
 function describe(d: ServiceTitanErrorDetails): string {
   const where = [d.method && d.url ? `${d.method} ${displayUrl(d.url)}` : d.url && displayUrl(d.url), d.operationId && `operationId ${d.operationId}`, d.traceId && `traceId ${d.traceId}`]
     .filter(Boolean)
@@ -241,7 +336,7 @@ export function scrubJson(value: unknown, redact: Redact, depth = 0): unknown {
 }
 
 /** What a failed fetch says about why: undici puts the reason (`ECONNREFUSED`, `ENOTFOUND`) in `cause`. */
-export function describeCause(error: unknown): string {
+function describeCause(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown } })?.cause;
   return typeof cause?.code === "string" ? cause.code : describeThrown(cause ?? error);
 }
@@ -262,4 +357,12 @@ export function describeKind(value: unknown): string {
   if (typeof value === "string") return `a string of ${value.length} characters`;
   if (typeof value === "object") return "an object";
   return typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
+}
+
+function originOf(location: string, base: string): string {
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return "an invalid URL";
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * `servicetitan-client/runtime`: the contract between stgen's output and this runtime. Generated code
- * imports only what is exported here (`bindDomain`, `createCore` and the types their signatures use), and
+ * imports only what is exported here (`defineDomain`, `createCore`, `lazyObject` and the types their signatures use), and
  * re-exports the user's API (errors, config, paging and hook types) from here; stgen states the runtime
  * versions its output works with as its peer dependency on servicetitan-client. Removing or changing any of
  * these names is a breaking change of this package.
@@ -8,7 +8,8 @@
 export { ENVIRONMENTS, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REPORTING_REQUESTS_PER_MINUTE, ServiceTitanConfigError } from "./config.js";
 export type { Environment, ServiceTitanConfig, ResolvedConfig, RateLimitOptions } from "./config.js";
 export { createCore, isCore, type ServiceTitanCore } from "./core.js";
-export { bindDomain, type DomainBinding, type PathStyleClient } from "./domain.js";
+export { defineDomain, type DomainDefinition, type DomainTable, type OperationTable, type PathStyleClient } from "./domain.js";
+export { lazyObject } from "./lazy-object.js";
 export {
   ServiceTitanError,
   AuthenticationError,
@@ -23,7 +24,7 @@ export {
   type ServiceTitanErrorDetails,
 } from "./errors.js";
 export type { Hooks, Logger, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
-export type { OperationFn, OperationSpec, RequestOptions, HttpMethod } from "./operation.js";
+export type { OperationSpec, RequestOptions, HttpMethod } from "./operation.js";
 export {
   DEFAULT_PAGE_SIZE,
   type ExportFeed,

@@ -1,12 +1,24 @@
 import { defaultPathSerializer } from "openapi-fetch";
 import { checkTimeout, HEADER_VALUE } from "./config.js";
 import type { ServiceTitanCore } from "./core.js";
-import { createError, describeKind, errorFromResponse, ServiceTitanError } from "./errors.js";
+import { describeKind, errorFromResponse, ServiceTitanError, unreadableJsonError } from "./errors.js";
 import { callHook } from "./hooks.js";
 import { isWellFormed, serializeQuery } from "./query.js";
-import { sendCall, type CallState } from "./send.js";
+import type { RateLimit } from "./rate-limit.js";
+import { sendCall, type CallSettings } from "./send.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
+
+/** Where a domain client's calls go: its core (config, tokens, limiter), its module path, its rate-limit budgets. */
+export interface CallTarget {
+  readonly core: ServiceTitanCore;
+  /** `/crm/v2` */
+  readonly modulePath: string;
+  /** The API host and the module path. */
+  readonly baseUrl: string;
+  /** Budgets each attempt must get a slot from (per app key and tenant; reporting has its own too). */
+  readonly limits: readonly { key: string; limit: RateLimit }[];
+}
 
 /** One generated method, as data: the generator writes one of these per operation. */
 export interface OperationSpec {
@@ -41,23 +53,13 @@ export interface RequestOptions {
   retry?: false | { nonIdempotent?: boolean; maxAttempts?: number };
 }
 
-/**
- * The runtime shape of every generated method. Its real signature comes from the generated interface
- * (methods there are checked bivariantly, so this fits any of them without `any`).
- */
-export type OperationFn = ((args: never, options?: RequestOptions) => Promise<never>) & {
-  /** Present on paged lists and export feeds only (see PagedList, ExportFeed). */
-  all(...args: never): never;
-  pages(...args: never): never;
-};
-
 const ACCEPT: Record<OperationSpec["result"], string> = {
   json: "application/json",
   text: "text/plain, application/json",
   binary: "*/*",
   none: "application/json",
 };
-const READ: Record<OperationSpec["result"], CallState["read"]> = { json: "text", text: "text", binary: "blob", none: "none" };
+const READ: Record<OperationSpec["result"], CallSettings["read"]> = { json: "text", text: "text", binary: "blob", none: "none" };
 
 export interface CompiledOperation extends OperationSpec {
   pathParams: ReadonlySet<string>;
@@ -148,21 +150,15 @@ export function checkOptions(where: string, options: RequestOptions): void {
  * One call of a generated method: arguments checked and sorted, the URL built, then `sendCall` (retries,
  * limits, tokens, the body read within the attempt), then the body parsed or the error made.
  */
-export async function callOperation(
-  core: ServiceTitanCore,
-  baseUrl: string,
-  op: CompiledOperation,
-  args: Record<string, unknown> | undefined,
-  given: RequestOptions | undefined,
-  newCall: (options: RequestOptions) => CallState,
-): Promise<unknown> {
+export async function callOperation(target: CallTarget, op: CompiledOperation, args: Record<string, unknown> | undefined, given?: RequestOptions): Promise<unknown> {
+  const { core } = target;
   const options = given ?? {};
   if (given) checkOptions(op.id, options);
-  const call = newCall(options);
+  const settings = callSettings(target, op.method, options, READ[op.result], op.id);
   const { path, query, body } = splitArguments(op, args);
   checkTenant(op.id, args?.tenant, core.config.tenant);
   path.tenant = core.config.tenant;
-  const url = operationUrl(op, baseUrl, path, query);
+  const url = operationUrl(op, target.baseUrl, path, query);
   const headers: Record<string, string> = { accept: ACCEPT[op.result], "user-agent": core.config.userAgent };
   let payload: string | FormData | undefined;
   if (body !== undefined) {
@@ -174,22 +170,38 @@ export async function callOperation(
   }
   if (options.headers) for (const name in options.headers) headers[name.toLowerCase()] = options.headers[name]!;
   const context = { operationId: op.id, method: op.method, url };
-  try {
-    const { response, body: received, attempts, retryAfterMs } = await sendCall(core, call, { url, method: op.method, headers, body: payload });
+  return reportingErrors(core, sendCall(core, settings, { url, method: op.method, headers, body: payload }).then(({ response, body: received, attempts, retryAfterMs }) => {
     if (!response.ok) {
       const details = { ...context, attempts, retryAfterMs, requiredScopes: op.scopes };
       throw errorFromResponse(response, parseErrorBody(received as string), details, core.tokens.redact);
     }
     return op.result === "json" ? parseJsonBody(received as string, response, { ...context, attempts }) : received;
+  }));
+}
+
+/** One call's settings: the client's, with this call's options over them. */
+export function callSettings(target: CallTarget, method: string, options: RequestOptions, read: CallSettings["read"], operationId?: string): CallSettings {
+  const { retry, timeoutMs } = target.core.config;
+  return {
+    operationId,
+    method,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? timeoutMs,
+    replayAllowed: options.retry ? options.retry.nonIdempotent === true : false,
+    maxAttempts: options.retry === false ? 1 : (options.retry?.maxAttempts ?? retry.maxAttempts),
+    limits: target.limits,
+    read,
+  };
+}
+
+/** The one place `hooks.onError` fires: a call of either style settles through here. */
+export async function reportingErrors<T>(core: ServiceTitanCore, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
   } catch (error) {
     if (error instanceof ServiceTitanError) callHook(core.config.hooks.onError, error, core.config.logger);
     throw error;
   }
-}
-
-/** How a 2xx body of this operation is read within the attempt. */
-export function readModeOf(op: OperationSpec): CallState["read"] {
-  return READ[op.result];
 }
 
 /** An error body as ServiceTitan sends it (JSON), or the text (an HTML page), or nothing. */
@@ -210,9 +222,7 @@ function parseJsonBody(text: string, response: Response, context: { operationId:
   try {
     return JSON.parse(text);
   } catch {
-    // The body itself is the customer's data, so the error says only how long it was.
-    const title = /\S/.test(text) ? `the response body is not valid JSON (${text.length} characters)` : "the response body is empty, where the spec promises JSON";
-    throw createError({ status: response.status, title, ...context });
+    throw unreadableJsonError(context, response.status, text);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createError } from "./errors.js";
+import { noProgressError, notAListPageError, type PageAt } from "./errors.js";
 import type { RequestOptions } from "./operation.js";
 import { sleep } from "./retry.js";
 
@@ -139,14 +139,10 @@ function checkCaps(operationId: string, options: Caps & { pageSize?: number }): 
 }
 
 /** A page that is not `{ data: [...] }` is not a list page: say so, instead of failing on `undefined.length`. */
-function checkPage(operationId: string, page: unknown, where: string): asserts page is ListPage {
+function checkPage(operationId: string, page: unknown, at: PageAt): asserts page is ListPage {
   const data = (page as ListPage | null)?.data;
   if (page && typeof page === "object" && (data === undefined || data === null || Array.isArray(data))) return;
-  throw createError({ status: 200, operationId, title: `${where} is not a list page ({ hasMore, data: [...] }), so iteration stops` });
-}
-
-function stalled(operationId: string, what: string): Error {
-  return createError({ status: 200, operationId, title: `paging made no progress: ${what} ${MAX_STALLED_PAGES} times in a row; stopping rather than asking forever` });
+  throw notAListPageError(operationId, at);
 }
 
 interface MutableState {
@@ -190,17 +186,17 @@ async function* listPages<Page extends ListPage>(call: Call<Page>, operationId: 
   const seen = recent<string>();
   for (let stalls = 0; ; ) {
     const result = await call({ ...args, page, pageSize }, requestOptions(options));
-    checkPage(operationId, result, `page ${page}`);
+    checkPage(operationId, result, { page });
     const rows = result.data ?? [];
     // Rows already yielded: the server ignored `page`. Ask for the same page again rather than yield them twice.
     const fingerprint = rows.length > 0 ? `${rows.length}\n${JSON.stringify(rows[0])}\n${JSON.stringify(rows.at(-1))}` : undefined;
     if (fingerprint !== undefined && seen.has(fingerprint) && result.hasMore) {
-      if (++stalls >= MAX_STALLED_PAGES) throw stalled(operationId, `page ${page} repeated the rows of an earlier page`);
+      if (++stalls >= MAX_STALLED_PAGES) throw noProgressError(operationId, { repeatedPage: page }, MAX_STALLED_PAGES);
       continue;
     }
     if (fingerprint !== undefined) seen.add(fingerprint);
     stalls = rows.length === 0 && result.hasMore ? stalls + 1 : 0;
-    if (stalls >= MAX_STALLED_PAGES) throw stalled(operationId, "a page came back empty with hasMore: true");
+    if (stalls >= MAX_STALLED_PAGES) throw noProgressError(operationId, "empty page", MAX_STALLED_PAGES);
     state.pages++;
     yield result;
     if (!result.hasMore) return;
@@ -220,16 +216,16 @@ async function* feedPages<Page extends FeedPage>(call: Call<Page>, operationId: 
   for (let stalls = 0; ; ) {
     sent.add(from);
     const result = await call({ ...args, from }, requestOptions(options));
-    checkPage(operationId, result, `the export page from ${from === undefined ? "the start" : "a continueFrom token"}`);
+    checkPage(operationId, result, { from });
     const more = result.hasMore === true;
     const next = typeof result.continueFrom === "string" && result.continueFrom !== "" ? result.continueFrom : undefined;
     // A token already asked with: the same request would bring the same rows. Ask again, yield nothing yet.
     if (more && (next === undefined || sent.has(next))) {
-      if (++stalls >= MAX_STALLED_PAGES) throw stalled(operationId, "the export answered hasMore: true without a new continueFrom");
+      if (++stalls >= MAX_STALLED_PAGES) throw noProgressError(operationId, "same continueFrom", MAX_STALLED_PAGES);
       continue;
     }
     stalls = more && !result.data?.length ? stalls + 1 : 0;
-    if (stalls >= MAX_STALLED_PAGES) throw stalled(operationId, "the export answered hasMore: true with no rows");
+    if (stalls >= MAX_STALLED_PAGES) throw noProgressError(operationId, "empty export page", MAX_STALLED_PAGES);
     state.pages++;
     yield seen ? { ...result, data: unseen(result.data ?? [], seen) } : result;
     // The caller has consumed every row of the page: now, and only now, is its token a safe checkpoint.

@@ -19,11 +19,16 @@ export interface RateLimiter {
 
 /**
  * Requests do not leave the instant they are granted: a guard keeps one window's stragglers out of the
- * next, and grants are spaced (8 ms apart at 60/s) so a full budget goes out as a stream, not a burst that
+ * next, and grants are spaced (see `grantSpacingMs`) so a full budget goes out as a stream, not a burst that
  * reaches the server bunched up.
  */
 const JITTER_GUARD_MS = 25;
 const MAX_SPACING_MS = 10;
+
+/** The least time between two grants of one budget, for both limiters: half the even share of the window, at most 10 ms. */
+export function grantSpacingMs(limit: RateLimit): number {
+  return Math.min(limit.perMs / limit.requests / 2, MAX_SPACING_MS);
+}
 
 interface Waiter {
   resolve(): void;
@@ -119,7 +124,7 @@ export function memoryRateLimiter(options: { guardMs?: number } = {}): MemoryRat
 function readyAt(budget: Budget, now: number, guardMs: number): number {
   const { requests, perMs } = budget.limit;
   const windowFreeAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + guardMs;
-  const spacedAt = (budget.sent.at(-1) ?? -Infinity) + Math.min(perMs / requests / 2, MAX_SPACING_MS);
+  const spacedAt = (budget.sent.at(-1) ?? -Infinity) + grantSpacingMs({ perMs, requests });
   return Math.max(windowFreeAt, spacedAt);
 }
 

@@ -40,8 +40,9 @@ async function readCounting(response: Response, maxBytes: number, as: "text" | "
 }
 
 /** Thrown by `readBody`; the caller turns it into a ServiceTitanError that names the limit. */
+/** Internal: the caller turns it into the call's error (`bodyTooLargeError` in errors.ts), which says what to do. */
 export class BodyTooLarge extends Error {
   constructor(readonly maxBytes: number) {
-    super(`the response body is larger than maxResponseBytes (${maxBytes} bytes); raise maxResponseBytes or ask for smaller pages`);
+    super(`body over ${maxBytes} bytes`);
   }
 }

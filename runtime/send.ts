@@ -1,6 +1,6 @@
 import type { ServiceTitanCore } from "./core.js";
 import { onAbort } from "./abort.js";
-import { AuthenticationError, createError, describeCause, displayUrl, scrubBody, ServiceTitanError, TimeoutError } from "./errors.js";
+import { AuthenticationError, bodyTooLargeError, displayUrl, networkError, noTokenError, scrubBody, ServiceTitanError, timeoutError } from "./errors.js";
 import { callHook, log, visibleHeaders } from "./hooks.js";
 import type { RateLimit } from "./rate-limit.js";
 import { BodyTooLarge, readBody } from "./read-body.js";
@@ -10,8 +10,8 @@ import { decide, retryAfterMs, sleep, type Failure } from "./retry.js";
 const ERROR_BODY_BYTES = 64 * 1024;
 const MAX_REDIRECTS = 5;
 
-/** One call's settings. */
-export interface CallState {
+/** One call's settings (see `callSettings` in operation.ts); sending reads them and changes nothing in them. */
+export interface CallSettings {
   operationId?: string;
   method: string;
   /** The caller's signal: it stops everything, waits included. */
@@ -22,7 +22,7 @@ export interface CallState {
   replayAllowed: boolean;
   maxAttempts: number;
   /** Budgets each attempt must get a slot from (per app key and tenant; reporting has its own too). */
-  limits: { key: string; limit: RateLimit }[];
+  limits: readonly { key: string; limit: RateLimit }[];
   /**
    * How a 2xx body is read. It is read within the attempt, under its timeout, so a body that stalls or
    * breaks off is retried like any timeout or reset; other statuses are read as text.
@@ -60,7 +60,7 @@ type Outcome =
  * retried as `retry.ts` decides, waiting in a way the caller's signal can cut short. Resolves to the final
  * answer (ok or not); throws a ServiceTitanError when there was none, or the caller's abort reason.
  */
-export async function sendCall(core: ServiceTitanCore, state: CallState, outgoing: Outgoing): Promise<Received> {
+export async function sendCall(core: ServiceTitanCore, state: CallSettings, outgoing: Outgoing): Promise<Received> {
   const { hooks, logger } = core.config;
   for (let attempt = 1; ; attempt++) {
     const outcome = await tryOnce(core, state, outgoing, attempt);
@@ -85,7 +85,7 @@ export async function sendCall(core: ServiceTitanCore, state: CallState, outgoin
  * The same for openapi-fetch's path-style calls, as the `fetch` it is given for one call: the body is read
  * here (bounded, under the attempt's timeout) and handed to openapi-fetch as a new Response.
  */
-export function callFetch(core: ServiceTitanCore, state: CallState): (request: Request) => Promise<Response> {
+export function callFetch(core: ServiceTitanCore, state: CallSettings): (request: Request) => Promise<Response> {
   return async (request) => {
     if (!request.url.startsWith(`${core.config.apiUrl}/`)) throw new TypeError(`a path-style call may only go to ${core.config.apiUrl}`);
     const body = request.body ? await request.arrayBuffer() : undefined; // read once, so it can be sent again
@@ -100,7 +100,7 @@ export function callFetch(core: ServiceTitanCore, state: CallState): (request: R
 }
 
 /** One attempt: a token and a slot, the request (and, after a 401, once more), its body. */
-async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, attempt: number): Promise<Outcome> {
+async function tryOnce(core: ServiceTitanCore, state: CallSettings, outgoing: Outgoing, attempt: number): Promise<Outcome> {
   const clock = attemptClock(state);
   let phase: "token" | "request" | "reading the response" = "token";
   let response: Response | undefined;
@@ -128,24 +128,16 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
   } catch (error) {
     if (state.signal?.aborted) throw state.signal.reason;
     const context = { operationId: state.operationId, method: state.method, url: outgoing.url, attempts: attempt, cause: error };
-    if (error instanceof BodyTooLarge) {
-      // Final: the same request would bring the same body again.
-      return { error: createError({ ...context, status: response!.status, title: error.message }) };
-    }
+    // Final: the same request would bring the same body again.
+    if (error instanceof BodyTooLarge) return { error: bodyTooLargeError(context, response!.status, error.maxBytes) };
     if (phase === "token") {
       if (!(error instanceof ServiceTitanError)) throw error; // a custom token store or limiter failed: its error, as it is
       // The token request failed, so this request never left: a refusal is final, anything else transient.
-      const { status, title, traceId, method, url } = error;
-      const refused = error instanceof AuthenticationError;
-      const kind = refused ? "auth" : error instanceof TimeoutError ? "timeout" : undefined;
-      const tokenError = createError({ ...context, status, title, traceId, method, url, kind, cause: error.cause });
-      return refused ? { error: tokenError } : { error: tokenError, failure: { kind: "not-sent" } };
+      const tokenError = noTokenError(context, error);
+      return error instanceof AuthenticationError ? { error: tokenError } : { error: tokenError, failure: { kind: "not-sent" } };
     }
-    if (clock.timedOut()) {
-      return { error: createError({ ...context, status: 0, kind: "timeout", title: `${phase} timed out after ${state.timeoutMs} ms` }), failure: { kind: "timeout" } };
-    }
-    const title = `network error${phase === "request" ? "" : ` while ${phase}`}: ${describeCause(error)}`;
-    return { error: createError({ ...context, status: 0, kind: "network", title }), failure: { kind: "network" } };
+    if (clock.timedOut()) return { error: timeoutError(context, phase, state.timeoutMs), failure: { kind: "timeout" } };
+    return { error: networkError(context, phase), failure: { kind: "network" } };
   } finally {
     clock.stop();
   }
@@ -156,7 +148,7 @@ async function tryOnce(core: ServiceTitanCore, state: CallState, outgoing: Outgo
  * slot; then the token again, since it may have expired while the call queued. In the hot path (a cached
  * token, a free slot) all of it is synchronous.
  */
-function tokenAfterSlot(core: ServiceTitanCore, state: CallState): string | Promise<string> {
+function tokenAfterSlot(core: ServiceTitanCore, state: CallSettings): string | Promise<string> {
   const { limits, signal } = state;
   const first = core.tokens.get(signal);
   if (limits.length === 0) return first;
@@ -174,7 +166,7 @@ function tokenAfterSlot(core: ServiceTitanCore, state: CallState): string | Prom
  * The attempt's time limit: a timer started when a request is sent (not while it waits for a token or a
  * slot) and stopped once its body is read, with the caller's signal folded in.
  */
-function attemptClock(state: CallState) {
+function attemptClock(state: CallSettings) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let controller: AbortController | undefined;
   let stopListening: (() => void) | undefined;
@@ -199,10 +191,9 @@ function attemptClock(state: CallState) {
   };
 }
 
-async function send(core: ServiceTitanCore, state: CallState, outgoing: Outgoing, token: string, signal: AbortSignal, attempt: number): Promise<Response> {
-  const { url, method, headers, body } = outgoing;
-  headers.authorization = `Bearer ${token}`;
-  headers["st-app-key"] = core.config.appKey;
+async function send(core: ServiceTitanCore, state: CallSettings, outgoing: Outgoing, token: string, signal: AbortSignal, attempt: number): Promise<Response> {
+  const { url, method, body } = outgoing;
+  const headers = { ...outgoing.headers, authorization: `Bearer ${token}`, "st-app-key": core.config.appKey };
   const { hooks, logger } = core.config;
   const observed = hooks.onRequest || hooks.onResponse || logger?.debug;
   const shown = observed ? displayUrl(url) : url;

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from "./config.js";
-import { createError, describeCause, type Redact, type ServiceTitanError } from "./errors.js";
+import { badBearerTokenError, tokenAnswerError, tokenNetworkError, tokenRedirectError, tokenTimeoutError, type Redact, type TokenEndpoint } from "./errors.js";
 import { onAbort } from "./abort.js";
 import { readBody } from "./read-body.js";
 import { sleep } from "./retry.js";
@@ -64,8 +64,7 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
     const pattern = new RegExp([...secrets, ...tokens].map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
     return text.replace(pattern, "[redacted]");
   };
-  const fail = (details: { status: number; title: string; kind?: "auth" | "timeout"; traceId?: string; cause?: unknown }): ServiceTitanError =>
-    createError({ ...details, method: "POST", url: tokenUrl }, redact);
+  const endpoint: TokenEndpoint = { url: tokenUrl, clientId: config.clientId, redact };
 
   const fetchToken = async (signal: AbortSignal): Promise<CachedToken> => {
     const body = new URLSearchParams({ grant_type: "client_credentials", client_id: config.clientId, client_secret: clientSecret });
@@ -84,25 +83,13 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
       text = (await readBody(response, MAX_TOKEN_RESPONSE_BYTES, "text")) as string;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if ((error as Error)?.name === "TimeoutError") throw fail({ status: 0, title: `token request timed out after ${config.timeoutMs} ms`, kind: "timeout", cause: error });
-      throw fail({ status: 0, title: `token request failed: ${describeCause(error)}`, cause: error });
+      if ((error as Error)?.name === "TimeoutError") throw tokenTimeoutError(endpoint, config.timeoutMs, error);
+      throw tokenNetworkError(endpoint, error);
     }
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get("location");
-      const target = location ? ` to ${originOf(location, tokenUrl)}` : "";
-      throw fail({ status: response.status, title: `the token endpoint answered a redirect${target}; not followed, so the client secret is sent nowhere else`, kind: "auth" });
-    }
+    if (response.status >= 300 && response.status < 400) throw tokenRedirectError(endpoint, response.status, response.headers.get("location"));
     const json = parseJson(text);
-    if (!response.ok || typeof json?.access_token !== "string") {
-      const described = typeof json?.error === "string" ? `${json.error}${typeof json.error_description === "string" ? `: ${json.error_description}` : ""}` : `HTTP ${response.status}`;
-      const traceId = typeof json?.traceId === "string" ? json.traceId : undefined;
-      // A refusal of the client ID and secret is final; anything else (a 503, a malformed answer) may pass.
-      const refused = response.status === 400 || response.status === 401 || response.status === 403;
-      throw fail({ status: response.status, title: `token request for client '${config.clientId}' failed (${described})`, traceId, kind: refused ? "auth" : undefined });
-    }
-    if (!BEARER_TOKEN.test(json.access_token)) {
-      throw fail({ status: response.status, title: "the token endpoint answered an access_token that is not a valid bearer token", kind: "auth" });
-    }
+    if (!response.ok || typeof json?.access_token !== "string") throw tokenAnswerError(endpoint, response.status, json);
+    if (!BEARER_TOKEN.test(json.access_token)) throw badBearerTokenError(endpoint, response.status);
     // At least a second: a token "valid for a microsecond" would be fetched again for every request.
     const expiresIn = typeof json.expires_in === "number" && json.expires_in > 0 && json.expires_in < 10 ** 7 ? Math.max(1, json.expires_in) : 900;
     const token = { accessToken: json.access_token, expiresAt: Date.now() + expiresIn * 1000 - tokenSafetyMarginMs(expiresIn) };
@@ -205,13 +192,5 @@ function parseJson(text: string): Record<string, unknown> | undefined {
     return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function originOf(location: string, base: string): string {
-  try {
-    return new URL(location, base).origin;
-  } catch {
-    return "an invalid URL";
   }
 }

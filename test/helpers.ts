@@ -28,9 +28,9 @@ export function runProcess(command: string, args: string[], cwd = ROOT, env: Rec
   );
 }
 
-/** Runs the real CLI (`tsx generator/cli.ts …`). */
+/** Runs the real CLI (`tsx generator/cli/main.ts …`). */
 export function stgen(args: string[], cwd = ROOT): Promise<ProcessResult> {
-  return runProcess(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "generator/cli.ts"), ...args], cwd);
+  return runProcess(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "generator/cli/main.ts"), ...args], cwd);
 }
 
 /** Every file under `dir` with its content, for comparing whole trees. */

@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from "../validate.js";
+import type { OpenApiDocument } from "../spec/openapi.js";
 import type { Rule } from "./changes.js";
 import { CONSTRAINTS, viewOf, type SchemaView } from "./schema-view.js";
 

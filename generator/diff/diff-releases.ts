@@ -1,6 +1,9 @@
-import type { LoadedSpec } from "../load.js";
-import { buildDomainModel, TENANT_PARAM, type DomainWithSpec, type OperationModel } from "../model.js";
-import { deref, resolvePointer, type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type RequestBodyObject, type ResponseObject } from "../validate.js";
+import type { LoadedSpec } from "../spec/load.js";
+import { buildDomainModel } from "../model/build-model.js";
+import { TENANT_PARAM, type DomainWithSpec, type OperationModel } from "../model/domain-model.js";
+import { deref, type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type RequestBodyObject, type ResponseObject } from "../spec/openapi.js";
+import { escapePointerSegment, resolvePointer, unescapePointerSegment } from "../spec/pointer.js";
+import { mergeParameters } from "../model/parameters.js";
 import { RULES, sortChanges, type Change, type Rule, type Severity } from "./changes.js";
 import { compareSchemas, ownerKey, type SchemaChange } from "./compare-schemas.js";
 import { fingerprint } from "./schema-view.js";
@@ -66,11 +69,11 @@ type Add = (rule: Rule, change: Omit<Change, "rule" | "severity">) => void;
 
 /** Operations are matched by method and path, path parameter names aside (`{id}` and `{customerId}` match). */
 function operationKey(op: OperationModel): string {
-  return `${op.httpMethod} ${op.path.replace(/\{[^}]+\}/g, "{}")}`;
+  return `${op.method} ${op.path.replace(/\{[^}]+\}/g, "{}")}`;
 }
 
 function clientMethod(domain: string, op: OperationModel): string {
-  return `st.${domain}.${op.group ? `${op.group}.` : ""}${op.method}`;
+  return `st.${domain}.${op.group ? `${op.group}.` : ""}${op.methodName}`;
 }
 
 function diffDomain(before: DomainWithSpec, after: DomainWithSpec, add: Add): void {
@@ -84,13 +87,13 @@ function diffDomain(before: DomainWithSpec, after: DomainWithSpec, add: Add): vo
   const security = new Map<string, { rule: Rule; message: string; ops: OperationModel[] }>();
 
   for (const [key, op] of newOps) {
-    if (!oldOps.has(key)) add("endpoint-added", { domain, ...about(domain, op), message: `new operation ${op.httpMethod} ${op.path} (${op.operationId})` });
+    if (!oldOps.has(key)) add("endpoint-added", { domain, ...about(domain, op), message: `new operation ${op.method} ${op.path} (${op.operationId})` });
   }
   for (const [key, op] of oldOps) {
     const next = newOps.get(key);
     if (!next) {
       const rule = op.deprecated ? "api-removed-after-deprecation" : "api-removed-without-deprecation";
-      add(rule, { domain, ...about(domain, op), message: `${op.httpMethod} ${op.path} (${op.operationId}) was removed${op.deprecated ? " (it was deprecated)" : ""}` });
+      add(rule, { domain, ...about(domain, op), message: `${op.method} ${op.path} (${op.operationId}) was removed${op.deprecated ? " (it was deprecated)" : ""}` });
       continue;
     }
     diffOperation({ domain, before, after, oldOp: op, newOp: next, add, descriptions, scopesDocumented, covered, compared, security });
@@ -105,10 +108,10 @@ function diffDomain(before: DomainWithSpec, after: DomainWithSpec, add: Add): vo
   }
   const kept = [...oldOps.keys()].filter((key) => newOps.has(key)).length;
   for (const { rule, message, ops } of security.values()) {
-    if (ops.length === 1) add(rule, { domain, ...about(domain, ops[0]!), location: "security", message: `${ops[0]!.httpMethod} ${ops[0]!.path}: ${message}` });
+    if (ops.length === 1) add(rule, { domain, ...about(domain, ops[0]!), location: "security", message: `${ops[0]!.method} ${ops[0]!.path}: ${message}` });
     else {
       if (ops.length === kept) add(rule, { domain, location: "security", message: `all ${ops.length} operations: ${message}` });
-      else add(rule, { domain, location: "security", message: `${ops.length} operations: ${message}`, details: ops.map((o) => `${o.httpMethod} ${o.path}`) });
+      else add(rule, { domain, location: "security", message: `${ops.length} operations: ${message}`, details: ops.map((o) => `${o.method} ${o.path}`) });
     }
   }
   diffServers(before, after, add, domain);
@@ -137,13 +140,13 @@ interface OperationPair {
 }
 
 function about(domain: string, op: OperationModel): Pick<Change, "operation" | "clientMethod"> {
-  return { operation: { method: op.httpMethod, path: op.path, operationId: op.operationId }, clientMethod: clientMethod(domain, op) };
+  return { operation: { method: op.method, path: op.path, operationId: op.operationId }, clientMethod: clientMethod(domain, op) };
 }
 
 function diffOperation(pair: OperationPair): void {
   const { domain, before, after, oldOp, newOp, add, descriptions } = pair;
   const base = about(domain, newOp);
-  const label = `${newOp.httpMethod} ${newOp.path}`;
+  const label = `${newOp.method} ${newOp.path}`;
   const emit: Emit = (rule, message, location, change) => {
     const type = change?.owner && after.schemaNames.get(change.owner.new);
     if (change) pair.covered.add(ownerKey(change)!);
@@ -182,11 +185,10 @@ function onDescription(pair: OperationPair, place: string) {
 }
 
 function rawOperation(doc: OpenApiDocument, op: OperationModel): { doc: OpenApiDocument; op: OperationObject; params: Map<string, ParameterObject> } {
-  const item = resolvePointer(doc, `/paths/${op.path.replace(/~/g, "~0").replace(/\//g, "~1")}`) as Record<string, unknown> & { parameters?: (ParameterObject | Reference)[] };
-  const raw = item[op.httpMethod.toLowerCase()] as OperationObject;
+  const item = resolvePointer(doc, `/paths/${escapePointerSegment(op.path)}`) as Record<string, unknown> & { parameters?: (ParameterObject | Reference)[] };
+  const raw = item[op.method.toLowerCase()] as OperationObject;
   const params = new Map<string, ParameterObject>();
-  for (const p of [...(item.parameters ?? []), ...(raw.parameters ?? [])]) {
-    const param = deref<ParameterObject>(doc, p);
+  for (const param of mergeParameters(doc, item.parameters ?? [], raw.parameters ?? [])) {
     if (!(param.in === "path" && param.name === TENANT_PARAM)) params.set(`${param.in}:${param.name}`, param);
   }
   return { doc, op: raw, params };
@@ -319,7 +321,7 @@ interface Renamed {
   new: Set<string>;
 }
 
-const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name.replace(/~/g, "~0").replace(/\//g, "~1")}` });
+const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${escapePointerSegment(name)}` });
 
 /** A security scheme by what it asks of a caller (so a scheme renamed in the spec is the same scheme). */
 function schemeKey(doc: OpenApiDocument, name: string): { key: string; label: string } {
@@ -417,7 +419,7 @@ function componentUses(domain: DomainWithSpec): Map<string, Uses> {
       if (Array.isArray(node)) stack.push(...node);
       else
         for (const [key, child] of Object.entries(node)) {
-          if (key === "$ref" && typeof child === "string" && child.startsWith("#/components/schemas/")) into.add(decodeURIComponent(child.slice(21)).replace(/~1/g, "/").replace(/~0/g, "~"));
+          if (key === "$ref" && typeof child === "string" && child.startsWith("#/components/schemas/")) into.add(unescapePointerSegment(decodeURIComponent(child.slice(21))));
           else if (typeof child === "object") stack.push(child);
         }
     }

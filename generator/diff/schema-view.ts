@@ -1,4 +1,5 @@
-import { resolvePointer, type OpenApiDocument } from "../validate.js";
+import { type OpenApiDocument } from "../spec/openapi.js";
+import { resolvePointer, unescapePointerSegment } from "../spec/pointer.js";
 
 /**
  * One level of a schema with every notation difference taken out: `$ref` or inline, 3.0's `nullable: true`,
@@ -79,7 +80,7 @@ function merge(doc: OpenApiDocument, raw: unknown, view: SchemaView, depth: numb
   let schema = raw as Record<string, unknown>;
   while (typeof schema.$ref === "string") {
     const ref = schema.$ref;
-    view.component = decodeURIComponent(COMPONENT.exec(ref)?.[1] ?? ref).replace(/~1/g, "/").replace(/~0/g, "~");
+    view.component = unescapePointerSegment(decodeURIComponent(COMPONENT.exec(ref)?.[1] ?? ref));
     const { $ref: _ref, ...siblings } = schema;
     const target = resolvePointer(doc, ref.slice(1)) as Record<string, unknown> | undefined;
     if (!target) return;

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { listSpecFiles, loadSpecFile, loadSpecs } from "../load.js";
+import { listSpecFiles, loadSpecFile, loadSpecs } from "../spec/load.js";
 import type { Release } from "./diff-releases.js";
 
 const run = promisify(execFile);

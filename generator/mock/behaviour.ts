@@ -1,4 +1,5 @@
-import { resolvePointer, type SchemaObject } from "../validate.js";
+import { type SchemaObject } from "../spec/openapi.js";
+import { resolvePointer } from "../spec/pointer.js";
 import { problem, VALIDATION_TITLE, type Answer } from "./answers.js";
 import { allowsNull, fakeValue, isoWithTicks } from "./fake-data.js";
 import { descend, type MockOperation } from "./operations.js";
@@ -63,7 +64,7 @@ export class DataBehaviour {
         return this.success(op, this.recordAnswer(op, collection, state));
       }
       case "answer":
-        return this.success(op, this.generated(op, `${call.path}|${op.model.httpMethod}`));
+        return this.success(op, this.generated(op, `${call.path}|${op.model.method}`));
     }
   }
 
@@ -127,7 +128,7 @@ export class DataBehaviour {
     const id = Number(raw);
     // Records keyed by something other than a number (a GUID, a code) are not stored: all of them exist.
     if (!Number.isInteger(id)) return this.success(op, this.generated(op, call.path));
-    const state = op.behaviour === "update" ? collection.update(id, isObject(call.body) ? call.body : {}, op.model.httpMethod === "PUT") : collection.get(id);
+    const state = op.behaviour === "update" ? collection.update(id, isObject(call.body) ? call.body : {}, op.model.method === "PUT") : collection.get(id);
     if (!state) return problem(404, `${singular(collection.key)} with id ${raw} was not found.`);
     if (op.behaviour === "delete") {
       collection.delete(id);

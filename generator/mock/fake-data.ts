@@ -1,4 +1,4 @@
-import { deref, type OpenApiDocument, type SchemaObject } from "../validate.js";
+import { deref, type OpenApiDocument, type SchemaObject } from "../spec/openapi.js";
 
 /**
  * Deterministic example data for a JSON schema. Every value depends only on (seed, record key, property

@@ -1,5 +1,7 @@
-import type { DomainWithSpec, OperationModel } from "../model.js";
-import { deref, resolvePointer, type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type RequestBodyObject, type SchemaObject } from "../validate.js";
+import type { DomainWithSpec, OperationModel } from "../model/domain-model.js";
+import { deref, type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type RequestBodyObject, type SchemaObject } from "../spec/openapi.js";
+import { escapePointerSegment, resolvePointer } from "../spec/pointer.js";
+import { mergeParameters } from "../model/parameters.js";
 
 /**
  * What the mock needs to know about one operation: where it lives, how it answers and what it reads.
@@ -45,14 +47,10 @@ export function buildOperations(domains: readonly DomainWithSpec[]): MockOperati
 
 function buildOperation(domain: DomainWithSpec, model: OperationModel): MockOperation {
   const doc = domain.document;
-  const opPointer = `/paths/${escape(model.path)}/${model.httpMethod.toLowerCase()}`;
+  const opPointer = `/paths/${escapePointerSegment(model.path)}/${model.method.toLowerCase()}`;
   const raw = resolvePointer(doc, opPointer) as OperationObject;
-  const pathItem = resolvePointer(doc, `/paths/${escape(model.path)}`) as { parameters?: (ParameterObject | Reference)[] };
-  const params = new Map<string, ParameterObject>();
-  for (const p of [...(pathItem.parameters ?? []), ...(raw.parameters ?? [])]) {
-    const param = deref<ParameterObject>(doc, p);
-    params.set(`${param.in}:${param.name}`, param);
-  }
+  const pathItem = resolvePointer(doc, `/paths/${escapePointerSegment(model.path)}`) as { parameters?: (ParameterObject | Reference)[] };
+  const params = mergeParameters(doc, pathItem.parameters ?? [], raw.parameters ?? []);
   const template = domain.modulePath + model.path;
   const names: string[] = [];
   const pattern = new RegExp(
@@ -75,8 +73,8 @@ function buildOperation(domain: DomainWithSpec, model: OperationModel): MockOper
     template,
     pattern,
     paramNames: names,
-    pathParams: [...params.values()].filter((p) => p.in === "path"),
-    queryParams: [...params.values()].filter((p) => p.in === "query"),
+    pathParams: params.filter((p) => p.in === "path"),
+    queryParams: params.filter((p) => p.in === "query"),
     behaviour: behaviourOf(doc, model, responsePointer),
     bodySchema: model.body?.binaryFields.length ? undefined : bodyPointer,
     bodyRequired: raw.requestBody ? deref<RequestBodyObject>(doc, raw.requestBody).required === true : false,
@@ -88,7 +86,7 @@ function behaviourOf(doc: OpenApiDocument, model: OperationModel, responsePointe
   if (model.pagination === "page") return "list";
   if (model.pagination === "export") return "export";
   const endsWithParam = model.path.endsWith("}");
-  switch (model.httpMethod) {
+  switch (model.method) {
     case "GET": {
       if (endsWithParam) return "read";
       const schema = responsePointer ? deref<SchemaObject>(doc, resolvePointer(doc, responsePointer) as SchemaObject) : undefined;
@@ -123,7 +121,7 @@ function schemaPointer(doc: OpenApiDocument, pointer: string, mediaType: string)
   for (let node = resolvePointer(doc, at) as Partial<Reference> | undefined; node?.$ref; node = resolvePointer(doc, at) as Partial<Reference>) {
     at = node.$ref.slice(1);
   }
-  const target = `${at}/content/${escape(mediaType)}/schema`;
+  const target = `${at}/content/${escapePointerSegment(mediaType)}/schema`;
   return resolvePointer(doc, target) === undefined ? undefined : target;
 }
 
@@ -147,15 +145,12 @@ export function descend(doc: OpenApiDocument, pointer: string, ...segments: stri
   };
   for (const segment of segments) {
     settle();
-    at = `${at}/${escape(segment)}`;
+    at = `${at}/${escapePointerSegment(segment)}`;
   }
   settle();
   return at;
 }
 
-export function escape(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 function specificity(template: string): number {
   return template.split("/").filter((part) => part && !part.startsWith("{")).length;

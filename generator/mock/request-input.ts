@@ -1,4 +1,4 @@
-import { deref, type ParameterObject, type SchemaObject } from "../validate.js";
+import { deref, type ParameterObject, type SchemaObject } from "../spec/openapi.js";
 import type { MockOperation } from "./operations.js";
 import type { FieldErrors, SchemaValidator } from "./schema-validator.js";
 

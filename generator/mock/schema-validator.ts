@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import type { OpenApiDocument } from "../validate.js";
+import type { OpenApiDocument } from "../spec/openapi.js";
+import { unescapePointerSegment } from "../spec/pointer.js";
 
 /**
  * JSON Schema validation of request bodies and responses with ajv, against the spec documents as they
@@ -83,7 +84,7 @@ function fieldName(instancePath: string): string {
   return instancePath
     .slice(1)
     .split("/")
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map(unescapePointerSegment)
     .reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part), "");
 }
 

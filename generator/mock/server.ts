@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadSpecs } from "../load.js";
-import { buildDomainModel } from "../model.js";
+import { loadSpecs } from "../spec/load.js";
+import { buildDomainModel } from "../model/build-model.js";
 import { BUNDLED_SPECS } from "../version.js";
 import { htmlErrorPage, problem, send, VALIDATION_TITLE, type Answer } from "./answers.js";
 import { DataBehaviour } from "./behaviour.js";
@@ -208,8 +208,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     for (const op of byModule.get(pathname.split("/")[1]!) ?? []) {
       const match = op.pattern.exec(pathname);
       if (!match) continue;
-      if (op.model.httpMethod === method) return { op, match };
-      allowed.push(op.model.httpMethod);
+      if (op.model.method === method) return { op, match };
+      allowed.push(op.model.method);
     }
     return allowed.length > 0 ? { allowed: [...new Set(allowed)].sort() } : undefined;
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { memoryRateLimiter, type RateLimiter } from "../rate-limit.js";
+import { grantSpacingMs, memoryRateLimiter, type RateLimiter } from "../rate-limit.js";
 import { sleep } from "../retry.js";
 import { hashedKey, redisGuard, type RedisLike, type RedisOptions } from "./fallback.js";
 
@@ -27,11 +27,10 @@ return tonumber(oldest[2]) + window - ms + 1
 
 /**
  * A request reaches ServiceTitan some time after its grant, and across busy processes that delay varies
- * more than inside one: the window is kept 100 ms longer than the limit's, and grants are spaced (8 ms at
- * 60/s) so a full budget goes out as a stream. 60/s becomes, in the worst case, 60 per 1.1 s.
+ * more than inside one: the window is kept 100 ms longer than the limit's, and grants are spaced as in
+ * memory (`grantSpacingMs`) so a full budget goes out as a stream. 60/s becomes, in the worst case, 60 per 1.1 s.
  */
 const JITTER_GUARD_MS = 100;
-const MAX_SPACING_MS = 10;
 
 /**
  * The 60 requests/s budget per (app key, tenant), shared by every process using the same Redis: a request
@@ -57,7 +56,7 @@ export function redisRateLimiter(redis: RedisLike, options: RedisOptions = {}): 
         const id = `${Date.now()}-${randomBytes(6).toString("hex")}`;
         const wait = await guarded(
           async () => {
-            const spacing = Math.min(limit.perMs / limit.requests / 2, MAX_SPACING_MS);
+            const spacing = grantSpacingMs(limit);
             return Number(await redis.eval(SLIDING_WINDOW, 1, name, limit.perMs + JITTER_GUARD_MS, limit.requests, id, spacing));
           },
           async () => {

@@ -1,0 +1,118 @@
+import path from "node:path";
+import { emitClient } from "../emit/client.js";
+import { emitDomainIndex } from "../emit/domain-index.js";
+import { emitManifest } from "../emit/manifest.js";
+import { emitModels } from "../emit/models.js";
+import { emitReference } from "../emit/reference.js";
+import { emitRootIndex } from "../emit/root-index.js";
+import { emitTypes } from "../emit/types.js";
+import { buildDomainModel } from "../model/build-model.js";
+import type { DomainModel, DomainWithSpec } from "../model/domain-model.js";
+import { RUNTIME_SPECIFIER } from "../model/public-names.js";
+import { loadSpecs } from "../spec/load.js";
+import { buildLock, checkLock } from "../spec/lock.js";
+import { NO_CACHE, openCache } from "./cache.js";
+import { staleFiles, writeAtomically, type FileSet } from "./write.js";
+
+export interface GenerateOptions {
+  specsDir: string;
+  outDir: string;
+  /** Write nothing; report the files that differ from what would be generated. */
+  check?: boolean;
+  /** One line per domain as it is done. */
+  onProgress?: (line: string) => void;
+  /** Where to keep each domain's generated files for the next run (see cache.ts); `false`: no cache. */
+  cacheDir?: string | false;
+  /**
+   * What generated files import the runtime from: a package specifier (default `servicetitan-client/runtime`),
+   * or a path starting with `.`, relative to the current folder, that each file then imports relatively
+   * (this repository's own `generated/` uses `./runtime/index.js`).
+   */
+  runtime?: string;
+}
+
+export interface GenerateResult {
+  domains: number;
+  operations: number;
+  files: number;
+  /** Domains taken from the cache (their spec and the generator unchanged since they were cached). */
+  cached: number;
+  /** Only with `check`: files that are out of date. */
+  stale: string[];
+  elapsedMs: number;
+}
+
+/** Specs → model → emitted files → one atomic write (or, with `check`, a comparison). */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const started = performance.now();
+  const specs = await loadSpecs(options.specsDir);
+  const domains = specs.map(buildDomainModel);
+  checkDomainNames(domains);
+  await checkLock(options.specsDir, buildLock(domains));
+
+  const cache = options.cacheDir ? await openCache(options.cacheDir) : NO_CACHE;
+  const files: FileSet = new Map();
+  let cached = 0;
+  for (const domain of domains) {
+    const domainStarted = performance.now();
+    let costly = await cache.get(domain);
+    const fromCache = costly !== undefined;
+    if (costly) cached++;
+    else {
+      costly = { types: await typesOf(domain), client: emitClient(domain) };
+      await cache.set(domain, costly); // keyed by the spec and the generator, so right whatever happens to the rest of the run
+    }
+    files.set(`${domain.name}/types.ts`, costly.types);
+    files.set(`${domain.name}/client.ts`, costly.client);
+    files.set(`${domain.name}/models.ts`, emitModels(domain));
+    files.set(`${domain.name}/index.ts`, emitDomainIndex(domain));
+    files.set(`${domain.name}/README.md`, emitReference(domain));
+    const took = fromCache ? "cached" : `${Math.round(performance.now() - domainStarted)} ms`;
+    options.onProgress?.(`${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${took}`);
+  }
+  files.set("index.ts", emitRootIndex(domains));
+  files.set("manifest.json", emitManifest(domains));
+  if (options.runtime && options.runtime !== RUNTIME_SPECIFIER) pointAtRuntime(files, options.runtime, options.outDir);
+
+  const stale = options.check ? await staleFiles(options.outDir, files) : [];
+  if (!options.check) await writeAtomically(options.outDir, files);
+  return {
+    domains: domains.length,
+    operations: domains.reduce((sum, d) => sum + d.operations.length, 0),
+    files: files.size,
+    cached,
+    stale,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+function typesOf(domain: DomainWithSpec): Promise<string> {
+  return emitTypes(domain).catch((error: Error) => Promise.reject(new Error(`${domain.file}: openapi-typescript failed: ${error.message}`, { cause: error })));
+}
+
+/**
+ * Emitters import the runtime as `servicetitan-client/runtime`, which is also how the cache keeps their
+ * files; another specifier is put in afterwards, a relative path worked out for each file.
+ */
+function pointAtRuntime(files: FileSet, runtime: string, outDir: string): void {
+  const quoted = JSON.stringify(RUNTIME_SPECIFIER);
+  for (const [name, text] of files) {
+    if (!text.includes(quoted)) continue;
+    let specifier = runtime;
+    if (runtime.startsWith(".")) {
+      specifier = path.relative(path.dirname(path.resolve(outDir, name)), path.resolve(runtime)).split(path.sep).join("/");
+      if (!specifier.startsWith(".")) specifier = `./${specifier}`;
+    }
+    files.set(name, text.split(quoted).join(JSON.stringify(specifier)));
+  }
+}
+
+/** Two files that map to one domain name (`crm-v2.json` and `crm-v3.json`) would overwrite each other. */
+function checkDomainNames(domains: readonly DomainModel[]): void {
+  const byName = new Map<string, string>();
+  for (const d of domains) {
+    const other = byName.get(d.name);
+    if (other) throw new Error(`${d.file} and ${other} both map to the domain name '${d.name}'; keep one of them in the specs folder`);
+    byName.set(d.name, d.file);
+  }
+}
