@@ -26,7 +26,16 @@ for (const [name, code] of Object.entries(apps)) {
   const entry = path.join(dir, `${Object.keys(sizes).length}.mjs`);
   writeFileSync(entry, code);
   const external = name === RUNTIME_ALONE ? ["openapi-fetch"] : [];
-  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "browser", write: false, metafile: true, external });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    metafile: true,
+    external,
+  });
   const text = result.outputFiles[0].text;
   sizes[name] = { min: text.length, gzip: gzipSync(text, { level: 9 }).length };
   if (name.startsWith("servicetitan")) {
@@ -40,10 +49,19 @@ report({
   title: "Bundle size of an app calling one operation (esbuild --minify, gzip -9)",
   rerun: "npm run bench:bundle",
   columns: ["what", "minified", "gzip", "gzip ratio"],
-  rows: Object.entries(sizes).map(([name, s]) => [name, `${(s.min / 1024).toFixed(1)} kB`, `${(s.gzip / 1024).toFixed(1)} kB`, ratio(s.gzip / sizes["openapi-fetch alone (baseline)"].gzip)]),
+  rows: Object.entries(sizes).map(([name, s]) => [
+    name,
+    `${(s.min / 1024).toFixed(1)} kB`,
+    `${(s.gzip / 1024).toFixed(1)} kB`,
+    ratio(s.gzip / sizes["openapi-fetch alone (baseline)"].gzip),
+  ]),
   targets: [
     { what: "≤ 6 kB gzip in all", measured: `${(ours.gzip / 1024).toFixed(1)} kB`, met: ours.gzip <= 6 * 1024 },
-    { what: "no other domain's code in the bundle", measured: foreign.length ? foreign.join(", ") : "none", met: foreign.length === 0 },
+    {
+      what: "no other domain's code in the bundle",
+      measured: foreign.length ? foreign.join(", ") : "none",
+      met: foreign.length === 0,
+    },
   ],
   notes: [
     `The runtime alone is ${(sizes[RUNTIME_ALONE].gzip / 1024).toFixed(1)} kB gzip: tokens, retries, the rate limiter, paging, errors and config checks are all reachable from one call. ` +

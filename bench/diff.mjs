@@ -11,19 +11,28 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 const [older, newer] = ["2026-03-17", "2026-05-21"].map((release) => path.resolve(root, "../shared/specs", release));
 await buildOnce(root);
 
-const loadOnly = `import { loadSpecs } from ${JSON.stringify(path.join(root, "generator/dist/load.js"))}; await Promise.all([loadSpecs(${JSON.stringify(older)}), loadSpecs(${JSON.stringify(newer)})]);`;
+const loadOnly = `import { loadSpecs } from ${JSON.stringify(path.join(root, "generator/dist/spec/load.js"))}; await Promise.all([loadSpecs(${JSON.stringify(older)}), loadSpecs(${JSON.stringify(newer)})]);`;
 const subjects = [
   { name: "loading both releases (baseline)", args: ["--input-type=module", "-e", loadOnly] },
-  { name: "stgen diff, markdown", args: [path.join(root, "generator/dist/cli.js"), "diff", older, newer] },
-  { name: "stgen diff --format json", args: [path.join(root, "generator/dist/cli.js"), "diff", older, newer, "--format", "json"] },
+  { name: "stgen diff, markdown", args: [path.join(root, "generator/dist/cli/main.js"), "diff", older, newer] },
+  {
+    name: "stgen diff --format json",
+    args: [path.join(root, "generator/dist/cli/main.js"), "diff", older, newer, "--format", "json"],
+  },
 ];
 const samples = subjects.map(() => []);
 for (let round = 0; round < runs; round++) {
   subjects.forEach((subject, i) => {
     const started = performance.now();
-    const child = spawnSync(process.execPath, ["--import", path.join(root, "bench/report-rss.mjs"), ...subject.args], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const child = spawnSync(process.execPath, ["--import", path.join(root, "bench/report-rss.mjs"), ...subject.args], {
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
     if (child.status !== 0) throw new Error(`${subject.name} failed: ${child.stderr}`);
-    samples[i].push({ ms: performance.now() - started, rss: Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(child.stderr)[1]) / 1024 });
+    samples[i].push({
+      ms: performance.now() - started,
+      rss: Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(child.stderr)[1]) / 1024,
+    });
   });
 }
 const base = median(samples[0].map((s) => s.ms));
@@ -34,6 +43,11 @@ report({
   columns: ["what", "wall time", "peak RSS", "ratio"],
   rows: subjects.map((subject, i) => {
     const ms = median(samples[i].map((s) => s.ms));
-    return [subject.name, `${(ms / 1000).toFixed(2)} s`, `${median(samples[i].map((s) => s.rss)).toFixed(0)} MB`, ratio(ms / base)];
+    return [
+      subject.name,
+      `${(ms / 1000).toFixed(2)} s`,
+      `${median(samples[i].map((s) => s.rss)).toFixed(0)} MB`,
+      ratio(ms / base),
+    ];
   }),
 });

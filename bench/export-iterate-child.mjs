@@ -2,7 +2,12 @@
 // from the mock at argv[3], either with this client's `.all()` (`client`) or with a plain fetch loop that
 // follows continueFrom by hand (`fetch`). Prints "DONE <rows> <ms>"; the preload prints the peak RSS.
 const [mode, url] = process.argv.slice(2);
-const credentials = { clientId: "cid.mock-client", clientSecret: "cs1.mock-secret", appKey: "ak1.mock-app-key", tenant: "1234567" };
+const credentials = {
+  clientId: "cid.mock-client",
+  clientSecret: "cs1.mock-secret",
+  appKey: "ak1.mock-app-key",
+  tenant: "1234567",
+};
 const started = performance.now();
 let rows = 0;
 if (mode === "client") {
@@ -12,11 +17,18 @@ if (mode === "client") {
   for await (const _row of jpm.export.jobCancelReasons.all()) rows++;
 } else {
   const form = `grant_type=client_credentials&client_id=${credentials.clientId}&client_secret=${credentials.clientSecret}`;
-  const token = await fetch(`${url}/connect/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form }).then((r) => r.json());
+  const token = await fetch(`${url}/connect/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: form,
+  }).then((r) => r.json());
   const headers = { Authorization: `Bearer ${token.access_token}`, "ST-App-Key": credentials.appKey };
   let from = "";
   for (;;) {
-    const page = await fetch(`${url}/jpm/v2/tenant/${credentials.tenant}/export/job-canceled-logs${from ? `?from=${encodeURIComponent(from)}` : ""}`, { headers }).then((r) => r.json());
+    const page = await fetch(
+      `${url}/jpm/v2/tenant/${credentials.tenant}/export/job-canceled-logs${from ? `?from=${encodeURIComponent(from)}` : ""}`,
+      { headers },
+    ).then((r) => r.json());
     for (const _row of page.data) rows++;
     from = page.continueFrom;
     if (!page.hasMore) break;

@@ -20,7 +20,11 @@ if (mode === "mock") {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${server.address().port}`;
-  close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); });
+  close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    });
 }
 process.stdout.write(`READY ${url} ${(performance.now() - started).toFixed(0)}\n`);
 process.once("SIGTERM", async () => {

@@ -15,7 +15,11 @@ const concurrency = 16;
 await buildOnce(root);
 
 function startServer(args) {
-  const child = spawn(process.execPath, ["--import", path.join(root, "bench/report-rss.mjs"), path.join(root, "bench/mock-server-child.mjs"), ...args], { cwd: root });
+  const child = spawn(
+    process.execPath,
+    ["--import", path.join(root, "bench/report-rss.mjs"), path.join(root, "bench/mock-server-child.mjs"), ...args],
+    { cwd: root },
+  );
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const wallStart = performance.now();
@@ -43,21 +47,25 @@ function startServer(args) {
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 function get(url, headers) {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent, headers }, (res) => {
-      res.resume();
-      res.once("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-    }).once("error", reject);
+    http
+      .get(url, { agent, headers }, (res) => {
+        res.resume();
+        res.once("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      })
+      .once("error", reject);
   });
 }
 async function load(url, headers) {
   const until = performance.now() + seconds * 1000;
   let done = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < until) {
-      await get(url, headers);
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await get(url, headers);
+        done++;
+      }
+    }),
+  );
   return done / seconds;
 }
 async function mockToken(base) {

@@ -4,6 +4,8 @@ import path from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 
 const dir = process.argv[2];
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "specs.lock.json").sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith(".json") && f !== "specs.lock.json")
+  .sort()) {
   astToString(await openapiTS(JSON.parse(readFileSync(path.join(dir, file), "utf8")), { silent: true }));
 }

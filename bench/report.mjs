@@ -4,7 +4,8 @@ export function report(section) {
   console.log(`\n${section.title}\n`);
   console.log(`| ${section.columns.join(" | ")} |\n|${section.columns.map(() => "---").join("|")}|`);
   for (const row of section.rows) console.log(`| ${row.join(" | ")} |`);
-  for (const target of section.targets ?? []) console.log(`${target.met ? "met" : "MISSED"}: ${target.what} (measured ${target.measured})`);
+  for (const target of section.targets ?? [])
+    console.log(`${target.met ? "met" : "MISSED"}: ${target.what} (measured ${target.measured})`);
   for (const note of section.notes ?? []) console.log(note);
   console.log(`BENCH_RESULT ${JSON.stringify(section)}`);
 }

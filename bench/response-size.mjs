@@ -7,8 +7,8 @@ import { buildOnce, ratio, report } from "./report.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 await buildOnce(root);
-const { loadSpecs } = await import("../generator/dist/load.js");
-const { buildDomainModel } = await import("../generator/dist/model.js");
+const { loadSpecs } = await import("../generator/dist/spec/load.js");
+const { buildDomainModel } = await import("../generator/dist/model/build-model.js");
 const { startMockServer } = await import("../generator/dist/mock/index.js");
 const { DEFAULT_MAX_RESPONSE_BYTES } = await import("../dist/runtime/config.js");
 
@@ -16,8 +16,16 @@ const ROWS = 5000;
 const domains = (await loadSpecs(`${root}/specs`)).map(buildDomainModel);
 const mock = await startMockServer({ rows: ROWS, logLimit: 10 });
 const { clientId, clientSecret, appKey, tenant } = mock.credentials;
-const form = new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret });
-const tokenResponse = await fetch(`${mock.url}/connect/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+const form = new URLSearchParams({
+  grant_type: "client_credentials",
+  client_id: clientId,
+  client_secret: clientSecret,
+});
+const tokenResponse = await fetch(`${mock.url}/connect/token`, {
+  method: "POST",
+  headers: { "content-type": "application/x-www-form-urlencoded" },
+  body: form,
+});
 const { access_token: token } = await tokenResponse.json();
 
 const pages = [];
@@ -41,10 +49,14 @@ report({
   rerun: "npm run bench:response-size",
   columns: ["what", "size", "vs the widest page"],
   rows: [
-    ...pages.slice(0, 3).map((page) => [`page of ${ROWS} rows: ${page.op}`, mb(page.bytes), ratio(page.bytes / widest.bytes)]),
+    ...pages
+      .slice(0, 3)
+      .map((page) => [`page of ${ROWS} rows: ${page.op}`, mb(page.bytes), ratio(page.bytes / widest.bytes)]),
     [`default maxResponseBytes`, mb(DEFAULT_MAX_RESPONSE_BYTES), ratio(headroom)],
   ],
-  targets: [{ what: "default maxResponseBytes ≥ 4× the widest 5,000-row page", measured: ratio(headroom), met: headroom >= 4 }],
+  targets: [
+    { what: "default maxResponseBytes ≥ 4× the widest 5,000-row page", measured: ratio(headroom), met: headroom >= 4 },
+  ],
   notes: [
     `${pages.length} paged lists measured. The mock's values are short (a word, a date, a few array items), so real rows can be wider: the default leaves ${ratio(headroom)} for that, and a body past it fails at once naming the limit (\`maxResponseBytes\` raises it).`,
   ],

@@ -16,23 +16,44 @@ const { createCrmClient } = await import("../dist/generated/crm/index.js");
 const { default: createClient } = await import("openapi-fetch");
 
 // One body serves both the token endpoint and the API call (the client reads access_token, the caller id).
-const body = JSON.stringify({ id: 1, name: "Acme Plumbing", active: true, access_token: "bench-token", expires_in: 900 });
+const body = JSON.stringify({
+  id: 1,
+  name: "Acme Plumbing",
+  active: true,
+  access_token: "bench-token",
+  expires_in: 900,
+});
 const server = spawn(process.execPath, [path.join(root, "bench/mock-server-child.mjs"), "bare", body]);
-const url = await new Promise((resolve) => server.stdout.on("data", (chunk) => resolve(/READY (\S+)/.exec(String(chunk))[1])));
+const url = await new Promise((resolve) =>
+  server.stdout.on("data", (chunk) => resolve(/READY (\S+)/.exec(String(chunk))[1])),
+);
 const tenant = 1234567;
 const target = `${url}/crm/v2/tenant/${tenant}/customers/1`;
 const headers = { Authorization: "Bearer bench-token", "ST-App-Key": "ak1.bench" };
 
 const openapiFetch = createClient({ baseUrl: `${url}/crm/v2` });
 const crm = createCrmClient({
-  clientId: "cid.bench", clientSecret: "cs1.bench", appKey: "ak1.bench", tenant, baseUrl: url, authUrl: url,
+  clientId: "cid.bench",
+  clientSecret: "cs1.bench",
+  appKey: "ak1.bench",
+  tenant,
+  baseUrl: url,
+  authUrl: url,
   rateLimit: { requestsPerSecond: 1_000_000 }, // on, but never the reason to wait
 });
 const subjects = [
   { name: "plain fetch (baseline)", call: async () => (await fetch(target, { headers })).json() },
   // What every attempt of this client carries (its timeout): undici links a signal to each request it is given.
-  { name: "plain fetch + AbortSignal.timeout(100 s)", call: async () => (await fetch(target, { headers, signal: AbortSignal.timeout(100_000) })).json() },
-  { name: "openapi-fetch", call: async () => (await openapiFetch.GET("/tenant/{tenant}/customers/{id}", { params: { path: { tenant, id: 1 } }, headers })).data },
+  {
+    name: "plain fetch + AbortSignal.timeout(100 s)",
+    call: async () => (await fetch(target, { headers, signal: AbortSignal.timeout(100_000) })).json(),
+  },
+  {
+    name: "openapi-fetch",
+    call: async () =>
+      (await openapiFetch.GET("/tenant/{tenant}/customers/{id}", { params: { path: { tenant, id: 1 } }, headers }))
+        .data,
+  },
   { name: "servicetitan-client (retries + limiter on)", call: () => crm.customers.get({ id: 1 }) },
 ];
 
@@ -41,7 +62,7 @@ for (const subject of subjects) for (let i = 0; i < 500; i++) await subject.call
 // Call by call in turn, so a slow spell of the machine falls on all subjects alike, and in a shuffled
 // order each turn, so none always follows the same one (and meets its garbage).
 let seed = 1;
-const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
 const order = subjects.map((_, index) => index);
 for (let round = 0; round < rounds; round++) {
   for (let i = 0; i < calls; i++) {
@@ -67,8 +88,19 @@ report({
   title: `Runtime overhead per call (${rounds} rounds × ${calls} sequential GETs, keep-alive loopback)`,
   rerun: "npm run bench:runtime",
   columns: ["what", "p50", "p90", "p50 ratio"],
-  rows: subjects.map((subject, i) => [subject.name, `${(quantile(samples[i], 0.5) * 1000).toFixed(0)} µs`, `${(quantile(samples[i], 0.9) * 1000).toFixed(0)} µs`, ratio(quantile(samples[i], 0.5) / base)]),
-  targets: [{ what: "this client ≤ 1.10× plain fetch at p50 (retries and limiter on)", measured: `${client.toFixed(3)}× (a timeout signal alone: ${withSignal.toFixed(3)}×)`, met: client <= 1.1 }],
+  rows: subjects.map((subject, i) => [
+    subject.name,
+    `${(quantile(samples[i], 0.5) * 1000).toFixed(0)} µs`,
+    `${(quantile(samples[i], 0.9) * 1000).toFixed(0)} µs`,
+    ratio(quantile(samples[i], 0.5) / base),
+  ]),
+  targets: [
+    {
+      what: "this client ≤ 1.10× plain fetch at p50 (retries and limiter on)",
+      measured: `${client.toFixed(3)}× (a timeout signal alone: ${withSignal.toFixed(3)}×)`,
+      met: client <= 1.1,
+    },
+  ],
   notes: [
     `Every attempt runs under its own timeout (\`timeoutMs\`, 100 s by default), which means an AbortSignal per request; plain fetch given one is already ${ratio(withSignal)}. ` +
       "The rest is this client's own work per call: token, rate-limit slot, URL, headers, and reading the answer as text to cope with ServiceTitan's text/plain JSON.",

@@ -20,11 +20,20 @@ export function benchmarksMd(results) {
     "",
     "| target | measured | |",
     "|---|---|---|",
-    ...results.sections.flatMap((s) => (s.targets ?? []).map((t) => `| ${t.what} | ${t.measured} | ${t.met ? "met" : "**missed**"} |`)),
+    ...results.sections.flatMap((s) =>
+      (s.targets ?? []).map((t) => `| ${t.what} | ${t.measured} | ${t.met ? "met" : "**missed**"} |`),
+    ),
     "",
   ];
   for (const section of results.sections) {
-    lines.push(`## ${section.title}`, "", `Re-run: \`${section.rerun}\``, "", `| ${section.columns.join(" | ")} |`, `|${section.columns.map(() => "---").join("|")}|`);
+    lines.push(
+      `## ${section.title}`,
+      "",
+      `Re-run: \`${section.rerun}\``,
+      "",
+      `| ${section.columns.join(" | ")} |`,
+      `|${section.columns.map(() => "---").join("|")}|`,
+    );
     for (const row of section.rows) lines.push(`| ${row.join(" | ")} |`);
     lines.push("", ...(section.notes ?? []).flatMap((note) => [note, ""]));
   }

@@ -14,7 +14,9 @@ export const PACKAGE_ROOT: string = own.root;
  * The specs stgen ships (copied in when the package is packed); in a clone of the repository, the
  * repository's own `specs/` beside the package.
  */
-export const BUNDLED_SPECS: string = existsSync(path.join(PACKAGE_ROOT, "specs")) ? path.join(PACKAGE_ROOT, "specs") : path.resolve(PACKAGE_ROOT, "../specs");
+export const BUNDLED_SPECS: string = existsSync(path.join(PACKAGE_ROOT, "specs"))
+  ? path.join(PACKAGE_ROOT, "specs")
+  : path.resolve(PACKAGE_ROOT, "../specs");
 
 /** From source the package.json is in this folder, from the built `dist/` one up. */
 function readOwnPackage(): { version: string; root: string } {

@@ -10,7 +10,10 @@ export type Environment = "production" | "integration";
 /** Hosts from ServiceTitan's developer docs. Never taken from a spec's `servers` (3.0.1 specs list only integration). */
 export const ENVIRONMENTS: Record<Environment, { authUrl: string; apiUrl: string }> = {
   production: { authUrl: "https://auth.servicetitan.io", apiUrl: "https://api.servicetitan.io" },
-  integration: { authUrl: "https://auth-integration.servicetitan.io", apiUrl: "https://api-integration.servicetitan.io" },
+  integration: {
+    authUrl: "https://auth-integration.servicetitan.io",
+    apiUrl: "https://api-integration.servicetitan.io",
+  },
 };
 
 /** The server itself gives up after 100 s, so waiting longer only hides a dead connection. */
@@ -95,8 +98,24 @@ export interface ResolvedConfig {
 }
 
 const OPTIONS = {
-  top: ["clientId", "clientSecret", "appKey", "tenant", "environment", "baseUrl", "authUrl", "fetch", "timeoutMs", "maxResponseBytes",
-    "userAgent", "tokenStore", "retry", "rateLimit", "hooks", "logger"],
+  top: [
+    "clientId",
+    "clientSecret",
+    "appKey",
+    "tenant",
+    "environment",
+    "baseUrl",
+    "authUrl",
+    "fetch",
+    "timeoutMs",
+    "maxResponseBytes",
+    "userAgent",
+    "tokenStore",
+    "retry",
+    "rateLimit",
+    "hooks",
+    "logger",
+  ],
   rateLimit: ["requestsPerSecond", "reportingRequestsPerMinute", "limiter"],
   hooks: ["onRequest", "onResponse", "onRetry", "onError"],
 } as const;
@@ -114,22 +133,33 @@ export class ServiceTitanConfigError extends TypeError {
  * wrong option must not end up in a log.
  */
 export function resolveConfig(config: ServiceTitanConfig): ResolvedConfig {
-  if (config === null || typeof config !== "object") throw new ServiceTitanConfigError("expected an object with clientId, clientSecret, appKey and tenant");
+  if (config === null || typeof config !== "object")
+    throw new ServiceTitanConfigError("expected an object with clientId, clientSecret, appKey and tenant");
   checkKeys(config, OPTIONS.top, "");
   for (const key of ["clientId", "clientSecret", "appKey"] as const) {
     const value: unknown = config[key];
-    if (typeof value !== "string" || value.trim() === "") throw new ServiceTitanConfigError(`'${key}' is required and must be a non-empty string (got ${describeKind(value)})`);
-    if (!HEADER_VALUE.test(value)) throw new ServiceTitanConfigError(`'${key}' contains a line break or another control character`);
+    if (typeof value !== "string" || value.trim() === "")
+      throw new ServiceTitanConfigError(
+        `'${key}' is required and must be a non-empty string (got ${describeKind(value)})`,
+      );
+    if (!HEADER_VALUE.test(value))
+      throw new ServiceTitanConfigError(`'${key}' contains a line break or another control character`);
   }
   const tenant = String(config.tenant ?? "");
   if (!/^\d+$/.test(tenant) || (typeof config.tenant === "number" && !Number.isSafeInteger(config.tenant))) {
-    throw new ServiceTitanConfigError(`'tenant' must be the numeric tenant ID, a number or a string of digits (got ${describeKind(config.tenant)})`);
+    throw new ServiceTitanConfigError(
+      `'tenant' must be the numeric tenant ID, a number or a string of digits (got ${describeKind(config.tenant)})`,
+    );
   }
   const environment = config.environment ?? "production";
-  if (!Object.hasOwn(ENVIRONMENTS, environment)) throw new ServiceTitanConfigError(`'environment' must be "production" or "integration" (got ${describeKind(environment)})`);
+  if (!Object.hasOwn(ENVIRONMENTS, environment))
+    throw new ServiceTitanConfigError(
+      `'environment' must be "production" or "integration" (got ${describeKind(environment)})`,
+    );
   const hosts = ENVIRONMENTS[environment];
   const fetchImpl = config.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== "function") throw new ServiceTitanConfigError("'fetch' must be a function (no global fetch found)");
+  if (typeof fetchImpl !== "function")
+    throw new ServiceTitanConfigError("'fetch' must be a function (no global fetch found)");
   const userAgent = config.userAgent ?? `servicetitan-client/${VERSION}`;
   if (typeof userAgent !== "string" || userAgent === "" || !HEADER_VALUE.test(userAgent)) {
     throw new ServiceTitanConfigError("'userAgent' must be a non-empty string without line breaks");
@@ -148,7 +178,11 @@ export function resolveConfig(config: ServiceTitanConfig): ResolvedConfig {
     authUrl,
     tokenUrl: `${authUrl}/connect/token`,
     fetch: fetchImpl,
-    timeoutMs: checkTimeout(config.timeoutMs ?? DEFAULT_TIMEOUT_MS, "timeoutMs", (problem) => new ServiceTitanConfigError(problem)),
+    timeoutMs: checkTimeout(
+      config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      "timeoutMs",
+      (problem) => new ServiceTitanConfigError(problem),
+    ),
     maxResponseBytes: checkCount("maxResponseBytes", config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
     userAgent,
     retry: resolveRetry(config.retry),
@@ -172,7 +206,8 @@ function readFunctions<T extends object>(option: string, source: T | undefined, 
       throw new ServiceTitanConfigError(`reading '${option}.${name}' threw`);
     }
     if (value === undefined) continue;
-    if (typeof value !== "function") throw new ServiceTitanConfigError(`'${option}.${name}' must be a function (got ${describeKind(value)})`);
+    if (typeof value !== "function")
+      throw new ServiceTitanConfigError(`'${option}.${name}' must be a function (got ${describeKind(value)})`);
     result[name] = value.bind(source);
   }
   return result as T;
@@ -184,38 +219,50 @@ export const HEADER_VALUE = /^[\x09\x20-\x7e\x80-\xff]*$/;
 /** A time limit a timer can hold: positive, finite, below 2^31 ms. Also checks per-call `timeoutMs`. */
 export function checkTimeout(value: unknown, option: string, fail: (problem: string) => Error): number {
   if (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS) return value;
-  throw fail(`'${option}' must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS} (got ${describeValue(value)})`);
+  throw fail(
+    `'${option}' must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS} (got ${describeValue(value)})`,
+  );
 }
 
 function resolveRetry(retry: ServiceTitanConfig["retry"]): ResolvedRetry {
   if (retry === false) return { ...DEFAULT_RETRY, maxAttempts: 1 };
-  if (retry !== undefined && (retry === null || typeof retry !== "object")) throw new ServiceTitanConfigError(`'retry' must be false or an object (got ${describeKind(retry)})`);
+  if (retry !== undefined && (retry === null || typeof retry !== "object"))
+    throw new ServiceTitanConfigError(`'retry' must be false or an object (got ${describeKind(retry)})`);
   checkKeys(retry ?? {}, Object.keys(DEFAULT_RETRY), "retry.");
   const resolved = { ...DEFAULT_RETRY, ...retry };
   for (const [key, value] of Object.entries(resolved)) {
     if (!(typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS)) {
-      throw new ServiceTitanConfigError(`'retry.${key}' must be a number from 0 to ${MAX_TIMER_MS} (got ${describeValue(value)})`);
+      throw new ServiceTitanConfigError(
+        `'retry.${key}' must be a number from 0 to ${MAX_TIMER_MS} (got ${describeValue(value)})`,
+      );
     }
   }
-  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) throw new ServiceTitanConfigError("'retry.maxAttempts' must be a whole number, at least 1");
+  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1)
+    throw new ServiceTitanConfigError("'retry.maxAttempts' must be a whole number, at least 1");
   return resolved;
 }
 
 function resolveRateLimit(options: ServiceTitanConfig["rateLimit"]): ResolvedConfig["rateLimit"] {
   if (options === false) return undefined;
-  if (options !== undefined && (options === null || typeof options !== "object")) throw new ServiceTitanConfigError(`'rateLimit' must be false or an object (got ${describeKind(options)})`);
+  if (options !== undefined && (options === null || typeof options !== "object"))
+    throw new ServiceTitanConfigError(`'rateLimit' must be false or an object (got ${describeKind(options)})`);
   checkKeys(options ?? {}, OPTIONS.rateLimit, "rateLimit.");
   checkMethods("rateLimit.limiter", options?.limiter, ["acquire"]);
   const perSecond = options?.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
   const perMinute = options?.reportingRequestsPerMinute ?? DEFAULT_REPORTING_REQUESTS_PER_MINUTE;
   if (!(typeof perSecond === "number" && perSecond > 0 && Number.isFinite(perSecond))) {
-    throw new ServiceTitanConfigError(`'rateLimit.requestsPerSecond' must be a positive number (got ${describeValue(perSecond)})`);
+    throw new ServiceTitanConfigError(
+      `'rateLimit.requestsPerSecond' must be a positive number (got ${describeValue(perSecond)})`,
+    );
   }
   if (perMinute !== false && !(typeof perMinute === "number" && perMinute > 0 && Number.isFinite(perMinute))) {
-    throw new ServiceTitanConfigError(`'rateLimit.reportingRequestsPerMinute' must be a positive number or false (got ${describeValue(perMinute)})`);
+    throw new ServiceTitanConfigError(
+      `'rateLimit.reportingRequestsPerMinute' must be a positive number or false (got ${describeValue(perMinute)})`,
+    );
   }
   // Whole requests per window: 0.5/s becomes 1 per 2 s.
-  const window = (count: number, ms: number): RateLimit => (count >= 1 ? { requests: Math.floor(count), perMs: ms } : { requests: 1, perMs: ms / count });
+  const window = (count: number, ms: number): RateLimit =>
+    count >= 1 ? { requests: Math.floor(count), perMs: ms } : { requests: 1, perMs: ms / count };
   return {
     perSecond: window(perSecond, 1000),
     reporting: perMinute === false ? undefined : window(perMinute, 60_000),
@@ -230,9 +277,11 @@ function checkUrl(option: string, value: unknown): string {
   } catch {
     throw new ServiceTitanConfigError(`'${option}' is not a valid URL (got ${describeKind(value)})`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ServiceTitanConfigError(`'${option}' must be an http(s) URL`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new ServiceTitanConfigError(`'${option}' must be an http(s) URL`);
   // Errors and events show URLs; credentials in one would be shown too. A proxy's password goes in a custom `fetch`.
-  if (url.username || url.password) throw new ServiceTitanConfigError(`'${option}' must not contain a user name or password`);
+  if (url.username || url.password)
+    throw new ServiceTitanConfigError(`'${option}' must not contain a user name or password`);
   if (url.search || url.hash) throw new ServiceTitanConfigError(`'${option}' must not have a query or a fragment`);
   return url.href.replace(/\/+$/, "");
 }
@@ -245,9 +294,11 @@ function checkCount(option: string, value: unknown): number {
 /** An object option whose named members are functions (and whose other function-valued members are too). */
 function checkMethods(option: string, value: unknown, required: readonly string[]): void {
   if (value === undefined) return;
-  if (value === null || typeof value !== "object") throw new ServiceTitanConfigError(`'${option}' must be an object (got ${describeKind(value)})`);
+  if (value === null || typeof value !== "object")
+    throw new ServiceTitanConfigError(`'${option}' must be an object (got ${describeKind(value)})`);
   for (const name of required) {
-    if (typeof (value as Record<string, unknown>)[name] !== "function") throw new ServiceTitanConfigError(`'${option}.${name}' must be a function`);
+    if (typeof (value as Record<string, unknown>)[name] !== "function")
+      throw new ServiceTitanConfigError(`'${option}.${name}' must be a function`);
   }
 }
 
@@ -255,9 +306,16 @@ function checkMethods(option: string, value: unknown, required: readonly string[
 function checkKeys(object: object, known: readonly string[], prefix: string): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
-    const nearest = known.map((name) => ({ name, distance: editDistance(key.toLowerCase(), name.toLowerCase()) })).sort((a, b) => a.distance - b.distance)[0];
-    const hint = nearest && nearest.distance <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean '${prefix}${nearest.name}'?` : "";
-    throw new ServiceTitanConfigError(`unknown option '${prefix}${key}'${hint} (known: ${known.map((name) => prefix + name).join(", ")})`);
+    const nearest = known
+      .map((name) => ({ name, distance: editDistance(key.toLowerCase(), name.toLowerCase()) }))
+      .sort((a, b) => a.distance - b.distance)[0];
+    const hint =
+      nearest && nearest.distance <= Math.max(2, Math.floor(key.length / 3))
+        ? `; did you mean '${prefix}${nearest.name}'?`
+        : "";
+    throw new ServiceTitanConfigError(
+      `unknown option '${prefix}${key}'${hint} (known: ${known.map((name) => prefix + name).join(", ")})`,
+    );
   }
 }
 
@@ -265,7 +323,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length]!;

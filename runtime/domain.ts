@@ -21,7 +21,10 @@ import { withExportPaging, withPaging } from "./paging.js";
 import { callFetch } from "./send.js";
 
 /** Path-style access: openapi-fetch's own methods, typed by the domain's `paths`; `tenant` may be left out. */
-export type PathStyleClient<Paths extends {}> = Pick<Client<Paths, `${string}/${string}`>, "GET" | "PUT" | "POST" | "DELETE" | "PATCH">;
+export type PathStyleClient<Paths extends {}> = Pick<
+  Client<Paths, `${string}/${string}`>,
+  "GET" | "PUT" | "POST" | "DELETE" | "PATCH"
+>;
 
 /** One table entry per method of `Api`, in the generated client beside the interface it implements. */
 export type OperationTable<Api> = { readonly [Name in keyof Api]-?: OperationSpec };
@@ -41,7 +44,11 @@ const PATH_STYLE_METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"] as const;
 
 /** The untyped view of openapi-fetch that path-style calls go through; their types come from `PathStyleClient`. */
 interface Transport {
-  request(method: string, url: string, init: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  request(
+    method: string,
+    url: string,
+    init: Record<string, unknown>,
+  ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
 }
 
 /** What a domain client of one tenant holds: the call target, and openapi-fetch once a path-style call needs it. */
@@ -60,7 +67,12 @@ export function defineDomain<Client>(modulePath: string, table: DomainTable): Do
     create(configOrCore) {
       make ??= compileDomain(modulePath, table);
       const core = toCore(configOrCore);
-      return make({ core, modulePath, baseUrl: core.config.apiUrl + modulePath, limits: budgets(core, modulePath) }) as Client;
+      return make({
+        core,
+        modulePath,
+        baseUrl: core.config.apiUrl + modulePath,
+        limits: budgets(core, modulePath),
+      }) as Client;
     },
   };
 }
@@ -98,7 +110,10 @@ function pathStyle(context: DomainContext, verb: string, known: ReadonlyMap<stri
   return async (url: string, init: Record<string, unknown> & RequestOptions = {}) => {
     const where = `${verb} ${url}`;
     const op = known.get(where);
-    if (!op) throw new TypeError(`${where} is not an operation of ${modulePath}: path-style calls take a path template of the spec, with its {parameters}`);
+    if (!op)
+      throw new TypeError(
+        `${where} is not an operation of ${modulePath}: path-style calls take a path template of the spec, with its {parameters}`,
+      );
     checkOptions(where, init);
     const params = (init.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
     const path = { ...params.path };
@@ -109,8 +124,18 @@ function pathStyle(context: DomainContext, verb: string, known: ReadonlyMap<stri
     // Only these of openapi-fetch's per-request options: others (`baseUrl`, `fetch`, `middleware`, the
     // serializers) could send the request, token and app key included, elsewhere.
     const { body, bodySerializer, parseAs } = init;
-    const request = { body, bodySerializer, parseAs, headers, fetch: callFetch(core, callSettings(context, verb, init, "bytes")), params: { ...params, path } };
-    context.transport ??= createClient({ baseUrl: context.baseUrl, querySerializer: (query) => serializeQuery(query, `${modulePath} path-style call`) }) as unknown as Transport;
+    const request = {
+      body,
+      bodySerializer,
+      parseAs,
+      headers,
+      fetch: callFetch(core, callSettings(context, verb, init, "bytes")),
+      params: { ...params, path },
+    };
+    context.transport ??= createClient({
+      baseUrl: context.baseUrl,
+      querySerializer: (query) => serializeQuery(query, `${modulePath} path-style call`),
+    }) as unknown as Transport;
     return await reportingErrors(core, context.transport.request(verb, url, request));
   };
 }
@@ -121,6 +146,7 @@ function budgets(core: ServiceTitanCore, modulePath: string): CallTarget["limits
   if (!rateLimit) return [];
   const key = `${core.config.appKey}\n${core.config.tenant}`;
   const limits = [{ key, limit: rateLimit.perSecond }];
-  if (rateLimit.reporting && modulePath.startsWith("/reporting/")) limits.unshift({ key: `${key}\nreporting`, limit: rateLimit.reporting });
+  if (rateLimit.reporting && modulePath.startsWith("/reporting/"))
+    limits.unshift({ key: `${key}\nreporting`, limit: rateLimit.reporting });
   return limits;
 }

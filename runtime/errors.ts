@@ -64,7 +64,8 @@ export class ServiceTitanError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    const { name, message, status, title, type, traceId, errors, data, operationId, method, url, rawBody, attempts } = this;
+    const { name, message, status, title, type, traceId, errors, data, operationId, method, url, rawBody, attempts } =
+      this;
     return { name, message, status, title, type, traceId, errors, data, operationId, method, url, rawBody, attempts };
   }
 }
@@ -139,7 +140,10 @@ export function createError(raw: ServiceTitanErrorDetails, redact?: Redact): Ser
 export function errorFromResponse(
   response: Response,
   body: unknown,
-  context: Pick<ServiceTitanErrorDetails, "operationId" | "method" | "url" | "attempts" | "retryAfterMs" | "requiredScopes">,
+  context: Pick<
+    ServiceTitanErrorDetails,
+    "operationId" | "method" | "url" | "attempts" | "retryAfterMs" | "requiredScopes"
+  >,
   redact: Redact,
 ): ServiceTitanError {
   const problem = body && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
@@ -192,7 +196,9 @@ export function networkError(context: CallContext, phase: AttemptPhase): Service
 
 /** A 2xx body that should be JSON and is not. The body is the customer's data, so only its length is told. */
 export function unreadableJsonError(context: CallContext, status: number, body: string): ServiceTitanError {
-  const title = /\S/.test(body) ? `the response body is not valid JSON (${body.length} characters)` : "the response body is empty, where the spec promises JSON";
+  const title = /\S/.test(body)
+    ? `the response body is not valid JSON (${body.length} characters)`
+    : "the response body is empty, where the spec promises JSON";
   return createError({ ...context, status, title });
 }
 
@@ -203,12 +209,20 @@ export interface TokenEndpoint {
   redact: Redact;
 }
 
-function tokenError(endpoint: TokenEndpoint, details: Omit<ServiceTitanErrorDetails, "method" | "url">): ServiceTitanError {
+function tokenError(
+  endpoint: TokenEndpoint,
+  details: Omit<ServiceTitanErrorDetails, "method" | "url">,
+): ServiceTitanError {
   return createError({ ...details, method: "POST", url: endpoint.url }, endpoint.redact);
 }
 
 export function tokenTimeoutError(endpoint: TokenEndpoint, timeoutMs: number, cause: unknown): ServiceTitanError {
-  return tokenError(endpoint, { status: 0, title: `token request timed out after ${timeoutMs} ms`, kind: "timeout", cause });
+  return tokenError(endpoint, {
+    status: 0,
+    title: `token request timed out after ${timeoutMs} ms`,
+    kind: "timeout",
+    cause,
+  });
 }
 
 export function tokenNetworkError(endpoint: TokenEndpoint, cause: unknown): ServiceTitanError {
@@ -216,30 +230,61 @@ export function tokenNetworkError(endpoint: TokenEndpoint, cause: unknown): Serv
 }
 
 /** Only the redirect's origin is named: its path and query may carry anything. */
-export function tokenRedirectError(endpoint: TokenEndpoint, status: number, location: string | null): ServiceTitanError {
+export function tokenRedirectError(
+  endpoint: TokenEndpoint,
+  status: number,
+  location: string | null,
+): ServiceTitanError {
   const target = location ? ` to ${originOf(location, endpoint.url)}` : "";
-  return tokenError(endpoint, { status, title: `the token endpoint answered a redirect${target}; not followed, so the client secret is sent nowhere else`, kind: "auth" });
+  return tokenError(endpoint, {
+    status,
+    title: `the token endpoint answered a redirect${target}; not followed, so the client secret is sent nowhere else`,
+    kind: "auth",
+  });
 }
 
 /** A token answer without a token: an OAuth error (`answer` is its parsed JSON, if any) or a server failure. */
-export function tokenAnswerError(endpoint: TokenEndpoint, status: number, answer: Record<string, unknown> | undefined): ServiceTitanError {
-  const described = typeof answer?.error === "string" ? `${answer.error}${typeof answer.error_description === "string" ? `: ${answer.error_description}` : ""}` : `HTTP ${status}`;
+export function tokenAnswerError(
+  endpoint: TokenEndpoint,
+  status: number,
+  answer: Record<string, unknown> | undefined,
+): ServiceTitanError {
+  const described =
+    typeof answer?.error === "string"
+      ? `${answer.error}${typeof answer.error_description === "string" ? `: ${answer.error_description}` : ""}`
+      : `HTTP ${status}`;
   const traceId = typeof answer?.traceId === "string" ? answer.traceId : undefined;
   // A refusal of the client ID and secret is final; anything else (a 503, a malformed answer) may pass.
   const refused = status === 400 || status === 401 || status === 403;
-  return tokenError(endpoint, { status, title: `token request for client '${endpoint.clientId}' failed (${described})`, traceId, kind: refused ? "auth" : undefined });
+  return tokenError(endpoint, {
+    status,
+    title: `token request for client '${endpoint.clientId}' failed (${described})`,
+    traceId,
+    kind: refused ? "auth" : undefined,
+  });
 }
 
 export function badBearerTokenError(endpoint: TokenEndpoint, status: number): ServiceTitanError {
-  return tokenError(endpoint, { status, title: "the token endpoint answered an access_token that is not a valid bearer token", kind: "auth" });
+  return tokenError(endpoint, {
+    status,
+    title: "the token endpoint answered an access_token that is not a valid bearer token",
+    kind: "auth",
+  });
 }
 
 /** Which page was not a list page: a page number, or an export page asked for from a token (or the start). */
 export type PageAt = { page: number } | { from: string | undefined };
 
 export function notAListPageError(operationId: string, at: PageAt): ServiceTitanError {
-  const where = "page" in at ? `page ${at.page}` : `the export page from ${at.from === undefined ? "the start" : "a continueFrom token"}`;
-  return createError({ status: 200, operationId, title: `${where} is not a list page ({ hasMore, data: [...] }), so iteration stops` });
+  const where =
+    "page" in at
+      ? `page ${at.page}`
+      : `the export page from ${at.from === undefined ? "the start" : "a continueFrom token"}`;
+  return createError({
+    status: 200,
+    operationId,
+    title: `${where} is not a list page ({ hasMore, data: [...] }), so iteration stops`,
+  });
 }
 
 /** What kept coming back while paging: a page with rows already seen, an empty page, or an export token that did not move. */
@@ -252,12 +297,21 @@ const STALLS = {
 };
 
 export function noProgressError(operationId: string, stall: Stall, times: number): ServiceTitanError {
-  const what = typeof stall === "object" ? `page ${stall.repeatedPage} repeated the rows of an earlier page` : STALLS[stall];
-  return createError({ status: 200, operationId, title: `paging made no progress: ${what} ${times} times in a row; stopping rather than asking forever` });
+  const what =
+    typeof stall === "object" ? `page ${stall.repeatedPage} repeated the rows of an earlier page` : STALLS[stall];
+  return createError({
+    status: 200,
+    operationId,
+    title: `paging made no progress: ${what} ${times} times in a row; stopping rather than asking forever`,
+  });
 }
 
 function describe(d: ServiceTitanErrorDetails): string {
-  const where = [d.method && d.url ? `${d.method} ${displayUrl(d.url)}` : d.url && displayUrl(d.url), d.operationId && `operationId ${d.operationId}`, d.traceId && `traceId ${d.traceId}`]
+  const where = [
+    d.method && d.url ? `${d.method} ${displayUrl(d.url)}` : d.url && displayUrl(d.url),
+    d.operationId && `operationId ${d.operationId}`,
+    d.traceId && `traceId ${d.traceId}`,
+  ]
     .filter(Boolean)
     .join(", ");
   const fields = Object.entries(d.errors ?? {})
@@ -266,7 +320,9 @@ function describe(d: ServiceTitanErrorDetails): string {
   const notes = [
     fields,
     // Only a 403 that is about scopes names them: a wrong app key is answered 403 too.
-    d.status === 403 && d.requiredScopes?.length && /scope/i.test(`${d.title} ${d.rawBody ?? ""}`) ? `the operation needs the OAuth scope ${d.requiredScopes.join(", ")}` : "",
+    d.status === 403 && d.requiredScopes?.length && /scope/i.test(`${d.title} ${d.rawBody ?? ""}`)
+      ? `the operation needs the OAuth scope ${d.requiredScopes.join(", ")}`
+      : "",
     d.retryAfterMs !== undefined ? `the server asked to wait ${Math.ceil(d.retryAfterMs / 1000)} s` : "",
     (d.attempts ?? 1) > 1 ? `after ${d.attempts} attempts` : "",
   ].filter(Boolean);
@@ -282,7 +338,9 @@ function fieldErrors(value: unknown): Record<string, string[]> {
   if (!value || typeof value !== "object") return {};
   const result: Record<string, string[]> = {};
   for (const [field, messages] of Object.entries(value)) {
-    result[field] = (Array.isArray(messages) ? messages : [messages]).map((message) => (message && typeof message === "object" ? "[not a text]" : String(message)));
+    result[field] = (Array.isArray(messages) ? messages : [messages]).map((message) =>
+      message && typeof message === "object" ? "[not a text]" : String(message),
+    );
   }
   return result;
 }
@@ -332,7 +390,9 @@ export function scrubJson(value: unknown, redact: Redact, depth = 0): unknown {
   if (!value || typeof value !== "object") return value;
   if (depth >= MAX_JSON_DEPTH) return "[nested too deep]";
   if (Array.isArray(value)) return value.map((item) => scrubJson(item, redact, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), scrubJson(item, redact, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [redact(key), scrubJson(item, redact, depth + 1)]),
+  );
 }
 
 /** What a failed fetch says about why: undici puts the reason (`ECONNREFUSED`, `ENOTFOUND`) in `cause`. */

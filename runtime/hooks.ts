@@ -54,7 +54,8 @@ export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E,
   const warn = (error: unknown) => log(logger, "warn", `ServiceTitan client: a hook threw: ${describeThrown(error)}`);
   try {
     const result = hook(event);
-    if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).then(undefined, warn);
+    if (result && typeof (result as Promise<unknown>).then === "function")
+      (result as Promise<unknown>).then(undefined, warn);
   } catch (error) {
     warn(error);
   }
@@ -66,7 +67,8 @@ export function log(logger: Logger | undefined, level: "debug" | "warn", message
   if (!write) return;
   try {
     const result: unknown = write(message);
-    if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).then(undefined, () => {});
+    if (result && typeof (result as Promise<void>).then === "function")
+      (result as Promise<void>).then(undefined, () => {});
   } catch {
     // the logger is broken; the call it observes is not
   }

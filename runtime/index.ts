@@ -5,10 +5,23 @@
  * versions its output works with as its peer dependency on servicetitan-client. Removing or changing any of
  * these names is a breaking change of this package.
  */
-export { ENVIRONMENTS, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REPORTING_REQUESTS_PER_MINUTE, ServiceTitanConfigError } from "./config.js";
+export {
+  ENVIRONMENTS,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_REQUESTS_PER_SECOND,
+  DEFAULT_REPORTING_REQUESTS_PER_MINUTE,
+  ServiceTitanConfigError,
+} from "./config.js";
 export type { Environment, ServiceTitanConfig, ResolvedConfig, RateLimitOptions } from "./config.js";
 export { createCore, isCore, type ServiceTitanCore } from "./core.js";
-export { defineDomain, type DomainDefinition, type DomainTable, type OperationTable, type PathStyleClient } from "./domain.js";
+export {
+  defineDomain,
+  type DomainDefinition,
+  type DomainTable,
+  type OperationTable,
+  type PathStyleClient,
+} from "./domain.js";
 export { lazyObject } from "./lazy-object.js";
 export {
   ServiceTitanError,

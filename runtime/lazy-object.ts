@@ -6,7 +6,9 @@ const CONTEXT = Symbol("context");
  * allocation however many properties it offers: a client per tenant pays only for the domains, groups and
  * methods it touches.
  */
-export function lazyObject<Context>(members: Record<string, (context: Context) => unknown>): (context: Context) => object {
+export function lazyObject<Context>(
+  members: Record<string, (context: Context) => unknown>,
+): (context: Context) => object {
   const prototype = {};
   for (const name in members) {
     const make = members[name]!;
@@ -20,9 +22,6 @@ export function lazyObject<Context>(members: Record<string, (context: Context) =
       },
     });
   }
-  return (context) => {
-    const object = Object.create(prototype) as { [CONTEXT]: Context };
-    object[CONTEXT] = context;
-    return object;
-  };
+  // The context is hidden from inspection and spreading: logging a client must not print its config.
+  return (context) => Object.create(prototype, { [CONTEXT]: { value: context } }) as object;
 }

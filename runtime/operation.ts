@@ -59,7 +59,12 @@ const ACCEPT: Record<OperationSpec["result"], string> = {
   binary: "*/*",
   none: "application/json",
 };
-const READ: Record<OperationSpec["result"], CallSettings["read"]> = { json: "text", text: "text", binary: "blob", none: "none" };
+const READ: Record<OperationSpec["result"], CallSettings["read"]> = {
+  json: "text",
+  text: "text",
+  binary: "blob",
+  none: "none",
+};
 
 export interface CompiledOperation extends OperationSpec {
   pathParams: ReadonlySet<string>;
@@ -78,7 +83,12 @@ export function compileOperation(spec: OperationSpec): CompiledOperation {
 }
 
 /** The call's URL: the path filled with checked values (see `checkPathValue`), the query as `serializeQuery` writes it. */
-export function operationUrl(op: CompiledOperation, baseUrl: string, path: Record<string, unknown>, query: Record<string, unknown>): string {
+export function operationUrl(
+  op: CompiledOperation,
+  baseUrl: string,
+  path: Record<string, unknown>,
+  query: Record<string, unknown>,
+): string {
   const url = op.pathParts ? fillPath(op.pathParts, baseUrl, path) : defaultPathSerializer(baseUrl + op.path, path);
   const search = isEmpty(query) ? "" : serializeQuery(query, op.id);
   return search ? `${url}?${search}` : url;
@@ -86,7 +96,8 @@ export function operationUrl(op: CompiledOperation, baseUrl: string, path: Recor
 
 function fillPath(parts: string[], baseUrl: string, path: Record<string, unknown>): string {
   let url = baseUrl + parts[0];
-  for (let index = 1; index < parts.length; index += 2) url += encodeURIComponent(path[parts[index]!] as string) + parts[index + 1];
+  for (let index = 1; index < parts.length; index += 2)
+    url += encodeURIComponent(path[parts[index]!] as string) + parts[index + 1];
   return url;
 }
 
@@ -99,14 +110,24 @@ export function checkPathValue(where: string, name: string, value: unknown): voi
   if (typeof value === "number" ? Number.isFinite(value) : typeof value === "bigint") return;
   if (typeof value === "string" && value !== "" && value !== "." && value !== ".." && isWellFormed(value)) return;
   const got =
-    value === "" ? "an empty string" : value === "." || value === ".." ? `'${value}'` : typeof value === "string" ? "a string that is not valid Unicode" : describeKind(value);
-  throw new TypeError(`${where}: path parameter '${name}' must be a non-empty string or a finite number that fills one path segment (got ${got})`);
+    value === ""
+      ? "an empty string"
+      : value === "." || value === ".."
+        ? `'${value}'`
+        : typeof value === "string"
+          ? "a string that is not valid Unicode"
+          : describeKind(value);
+  throw new TypeError(
+    `${where}: path parameter '${name}' must be a non-empty string or a finite number that fills one path segment (got ${got})`,
+  );
 }
 
 /** The tenant comes from the config: a call may name it only if it names the same one. */
 export function checkTenant(where: string, given: unknown, tenant: string): void {
   if (given === undefined || String(given) === tenant) return;
-  throw new TypeError(`${where}: every call goes to the client's tenant (config.tenant); make one client per tenant instead of passing 'tenant'`);
+  throw new TypeError(
+    `${where}: every call goes to the client's tenant (config.tenant); make one client per tenant instead of passing 'tenant'`,
+  );
 }
 
 function isEmpty(object: Record<string, unknown>): boolean {
@@ -119,16 +140,19 @@ export function splitArguments(op: CompiledOperation, args: Record<string, unkno
   const path: Record<string, unknown> = {};
   const query: Record<string, unknown> = {};
   let body: unknown;
-  if (args !== undefined && (args === null || typeof args !== "object")) throw new TypeError(`${op.id}: the arguments must be an object (got ${describeKind(args)})`);
+  if (args !== undefined && (args === null || typeof args !== "object"))
+    throw new TypeError(`${op.id}: the arguments must be an object (got ${describeKind(args)})`);
   for (const key in args) {
     const value = args[key];
     if (key === "body") body = value;
     else if (op.pathParams.has(key)) path[key] = value;
-    else if (key === "tenant") continue; // checked by the caller, against the config
+    else if (key === "tenant")
+      continue; // checked by the caller, against the config
     else if (value !== undefined) query[op.rename && Object.hasOwn(op.rename, key) ? op.rename[key]! : key] = value;
   }
   for (const name of op.pathParams) {
-    if (path[name] === undefined || path[name] === null) throw new TypeError(`${op.id}: path parameter '${name}' is required`);
+    if (path[name] === undefined || path[name] === null)
+      throw new TypeError(`${op.id}: path parameter '${name}' is required`);
     checkPathValue(op.id, name, path[name]);
   }
   return { path, query, body };
@@ -136,13 +160,17 @@ export function splitArguments(op: CompiledOperation, args: Record<string, unkno
 
 /** Checks a call's options, so a mistake fails with a message instead of as a timer or header error. */
 export function checkOptions(where: string, options: RequestOptions): void {
-  if (options.timeoutMs !== undefined) checkTimeout(options.timeoutMs, `${where}: timeoutMs`, (problem) => new TypeError(problem));
+  if (options.timeoutMs !== undefined)
+    checkTimeout(options.timeoutMs, `${where}: timeoutMs`, (problem) => new TypeError(problem));
   const attempts = options.retry ? options.retry.maxAttempts : undefined;
-  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1)) throw new TypeError(`${where}: retry.maxAttempts must be a whole number, at least 1`);
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1))
+    throw new TypeError(`${where}: retry.maxAttempts must be a whole number, at least 1`);
   for (const name in options.headers) {
     const value = options.headers[name];
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new TypeError(`${where}: '${name}' is not a valid header name`);
-    if (typeof value !== "string" || !HEADER_VALUE.test(value)) throw new TypeError(`${where}: header '${name}' must be a string without line breaks`);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw new TypeError(`${where}: '${name}' is not a valid header name`);
+    if (typeof value !== "string" || !HEADER_VALUE.test(value))
+      throw new TypeError(`${where}: header '${name}' must be a string without line breaks`);
   }
 }
 
@@ -150,7 +178,12 @@ export function checkOptions(where: string, options: RequestOptions): void {
  * One call of a generated method: arguments checked and sorted, the URL built, then `sendCall` (retries,
  * limits, tokens, the body read within the attempt), then the body parsed or the error made.
  */
-export async function callOperation(target: CallTarget, op: CompiledOperation, args: Record<string, unknown> | undefined, given?: RequestOptions): Promise<unknown> {
+export async function callOperation(
+  target: CallTarget,
+  op: CompiledOperation,
+  args: Record<string, unknown> | undefined,
+  given?: RequestOptions,
+): Promise<unknown> {
   const { core } = target;
   const options = given ?? {};
   if (given) checkOptions(op.id, options);
@@ -162,7 +195,8 @@ export async function callOperation(target: CallTarget, op: CompiledOperation, a
   const headers: Record<string, string> = { accept: ACCEPT[op.result], "user-agent": core.config.userAgent };
   let payload: string | FormData | undefined;
   if (body !== undefined) {
-    if (op.body === "multipart") payload = toFormData(body); // fetch sets the multipart content type and boundary
+    if (op.body === "multipart")
+      payload = toFormData(body); // fetch sets the multipart content type and boundary
     else {
       payload = JSON.stringify(body);
       headers["content-type"] = "application/json";
@@ -170,17 +204,28 @@ export async function callOperation(target: CallTarget, op: CompiledOperation, a
   }
   if (options.headers) for (const name in options.headers) headers[name.toLowerCase()] = options.headers[name]!;
   const context = { operationId: op.id, method: op.method, url };
-  return reportingErrors(core, sendCall(core, settings, { url, method: op.method, headers, body: payload }).then(({ response, body: received, attempts, retryAfterMs }) => {
-    if (!response.ok) {
-      const details = { ...context, attempts, retryAfterMs, requiredScopes: op.scopes };
-      throw errorFromResponse(response, parseErrorBody(received as string), details, core.tokens.redact);
-    }
-    return op.result === "json" ? parseJsonBody(received as string, response, { ...context, attempts }) : received;
-  }));
+  return reportingErrors(
+    core,
+    sendCall(core, settings, { url, method: op.method, headers, body: payload }).then(
+      ({ response, body: received, attempts, retryAfterMs }) => {
+        if (!response.ok) {
+          const details = { ...context, attempts, retryAfterMs, requiredScopes: op.scopes };
+          throw errorFromResponse(response, parseErrorBody(received as string), details, core.tokens.redact);
+        }
+        return op.result === "json" ? parseJsonBody(received as string, response, { ...context, attempts }) : received;
+      },
+    ),
+  );
 }
 
 /** One call's settings: the client's, with this call's options over them. */
-export function callSettings(target: CallTarget, method: string, options: RequestOptions, read: CallSettings["read"], operationId?: string): CallSettings {
+export function callSettings(
+  target: CallTarget,
+  method: string,
+  options: RequestOptions,
+  read: CallSettings["read"],
+  operationId?: string,
+): CallSettings {
   const { retry, timeoutMs } = target.core.config;
   return {
     operationId,
@@ -218,7 +263,11 @@ function parseErrorBody(text: string): unknown {
  * An operation whose spec promises JSON and gets no body at all fails: resolving `undefined` where the
  * types promise a customer would only move the error somewhere harder to find.
  */
-function parseJsonBody(text: string, response: Response, context: { operationId: string; method: string; url: string; attempts: number }): unknown {
+function parseJsonBody(
+  text: string,
+  response: Response,
+  context: { operationId: string; method: string; url: string; attempts: number },
+): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -105,13 +105,23 @@ export type ExportFeed<A, Page> = Method<[args?: A, options?: RequestOptions], P
 };
 
 /** Adds `.all()` and `.pages()` to a paged-list method. */
-export function withPaging<Page extends ListPage>(call: Call<Page>, operationId: string): Call<Page> & { all: unknown; pages: unknown } {
-  return withIterators<Page, PageOptions>(call, operationId, (args, options, state) => listPages(call, operationId, args, options, state));
+export function withPaging<Page extends ListPage>(
+  call: Call<Page>,
+  operationId: string,
+): Call<Page> & { all: unknown; pages: unknown } {
+  return withIterators<Page, PageOptions>(call, operationId, (args, options, state) =>
+    listPages(call, operationId, args, options, state),
+  );
 }
 
 /** Adds `.all()` and `.pages()` to an export-feed method. */
-export function withExportPaging<Page extends FeedPage>(call: Call<Page>, operationId: string): Call<Page> & { all: unknown; pages: unknown } {
-  return withIterators<Page, ExportOptions>(call, operationId, (args, options, state) => feedPages(call, operationId, args, options, state));
+export function withExportPaging<Page extends FeedPage>(
+  call: Call<Page>,
+  operationId: string,
+): Call<Page> & { all: unknown; pages: unknown } {
+  return withIterators<Page, ExportOptions>(call, operationId, (args, options, state) =>
+    feedPages(call, operationId, args, options, state),
+  );
 }
 
 function withIterators<Page extends ListPage, Options extends PageOptions | ExportOptions>(
@@ -134,7 +144,8 @@ function withIterators<Page extends ListPage, Options extends PageOptions | Expo
 function checkCaps(operationId: string, options: Caps & { pageSize?: number }): void {
   for (const name of ["maxItems", "maxPages", "pageSize"] as const) {
     const value = options[name];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) throw new TypeError(`${operationId}: ${name} must be a whole number, at least 1`);
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1))
+      throw new TypeError(`${operationId}: ${name} must be a whole number, at least 1`);
   }
 }
 
@@ -153,7 +164,9 @@ interface MutableState {
 }
 
 /** An iterable over `run`, with the run's state readable as properties (each loop over it starts afresh). */
-function stream<T>(run: (state: MutableState) => AsyncGenerator<T>): AsyncIterable<T> & IterationState & { continueFrom?: string } {
+function stream<T>(
+  run: (state: MutableState) => AsyncGenerator<T>,
+): AsyncIterable<T> & IterationState & { continueFrom?: string } {
   const state: MutableState = { truncated: false, pages: 0, items: 0 };
   return {
     [Symbol.asyncIterator]: () => {
@@ -180,16 +193,23 @@ function requestOptions(options: PageOptions | ExportOptions): RequestOptions {
   return { signal, timeoutMs, headers, retry };
 }
 
-async function* listPages<Page extends ListPage>(call: Call<Page>, operationId: string, args: Args, options: PageOptions, state: MutableState): AsyncGenerator<Page> {
+async function* listPages<Page extends ListPage>(
+  call: Call<Page>,
+  operationId: string,
+  args: Args,
+  options: PageOptions,
+  state: MutableState,
+): AsyncGenerator<Page> {
   let page = Number(args?.page ?? 1);
   const pageSize = args?.pageSize ?? options.pageSize ?? DEFAULT_PAGE_SIZE;
   const seen = recent<string>();
-  for (let stalls = 0; ; ) {
+  for (let stalls = 0; ;) {
     const result = await call({ ...args, page, pageSize }, requestOptions(options));
     checkPage(operationId, result, { page });
     const rows = result.data ?? [];
     // Rows already yielded: the server ignored `page`. Ask for the same page again rather than yield them twice.
-    const fingerprint = rows.length > 0 ? `${rows.length}\n${JSON.stringify(rows[0])}\n${JSON.stringify(rows.at(-1))}` : undefined;
+    const fingerprint =
+      rows.length > 0 ? `${rows.length}\n${JSON.stringify(rows[0])}\n${JSON.stringify(rows.at(-1))}` : undefined;
     if (fingerprint !== undefined && seen.has(fingerprint) && result.hasMore) {
       if (++stalls >= MAX_STALLED_PAGES) throw noProgressError(operationId, { repeatedPage: page }, MAX_STALLED_PAGES);
       continue;
@@ -208,17 +228,28 @@ async function* listPages<Page extends ListPage>(call: Call<Page>, operationId: 
   }
 }
 
-async function* feedPages<Page extends FeedPage>(call: Call<Page>, operationId: string, args: Args, options: ExportOptions, state: MutableState): AsyncGenerator<Page> {
-  let from: string | undefined = args?.from instanceof Date ? args.from.toISOString() : (args?.from as string | undefined);
+async function* feedPages<Page extends FeedPage>(
+  call: Call<Page>,
+  operationId: string,
+  args: Args,
+  options: ExportOptions,
+  state: MutableState,
+): AsyncGenerator<Page> {
+  let from: string | undefined =
+    args?.from instanceof Date ? args.from.toISOString() : (args?.from as string | undefined);
   const seen = options.dedupe ? new Map<string, true>() : undefined;
-  const interval = typeof options.follow === "object" ? (options.follow.intervalMs ?? DEFAULT_FOLLOW_INTERVAL_MS) : DEFAULT_FOLLOW_INTERVAL_MS;
+  const interval =
+    typeof options.follow === "object"
+      ? (options.follow.intervalMs ?? DEFAULT_FOLLOW_INTERVAL_MS)
+      : DEFAULT_FOLLOW_INTERVAL_MS;
   const sent = recent<string | undefined>();
-  for (let stalls = 0; ; ) {
+  for (let stalls = 0; ;) {
     sent.add(from);
     const result = await call({ ...args, from }, requestOptions(options));
     checkPage(operationId, result, { from });
     const more = result.hasMore === true;
-    const next = typeof result.continueFrom === "string" && result.continueFrom !== "" ? result.continueFrom : undefined;
+    const next =
+      typeof result.continueFrom === "string" && result.continueFrom !== "" ? result.continueFrom : undefined;
     // A token already asked with: the same request would bring the same rows. Ask again, yield nothing yet.
     if (more && (next === undefined || sent.has(next))) {
       if (++stalls >= MAX_STALLED_PAGES) throw noProgressError(operationId, "same continueFrom", MAX_STALLED_PAGES);
@@ -262,7 +293,11 @@ function unseen(rows: readonly unknown[], seen: Map<string, true>): unknown[] {
 }
 
 /** The rows of `pages`, one at a time, stopping at `maxItems` (and saying whether rows were left). */
-async function* items<Page extends ListPage>(pages: AsyncGenerator<Page>, maxItems: number | undefined, state: MutableState): AsyncGenerator<unknown> {
+async function* items<Page extends ListPage>(
+  pages: AsyncGenerator<Page>,
+  maxItems: number | undefined,
+  state: MutableState,
+): AsyncGenerator<unknown> {
   for await (const page of pages) {
     const rows = page.data ?? [];
     for (let i = 0; i < rows.length; i++) {

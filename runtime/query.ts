@@ -12,7 +12,8 @@ export function serializeQuery(query: Record<string, unknown>, where: string): s
   for (const key in query) {
     const value = query[key];
     if (value === undefined || value === null) continue;
-    if (!isWellFormed(key)) throw new TypeError(`${where}: a query parameter name holds a lone surrogate (not valid Unicode)`);
+    if (!isWellFormed(key))
+      throw new TypeError(`${where}: a query parameter name holds a lone surrogate (not valid Unicode)`);
     const name = encodeURIComponent(key);
     if (Array.isArray(value)) {
       for (const item of value) parts.push(`${name}=${encodeURIComponent(scalar(item, where, key))}`);
@@ -20,8 +21,13 @@ export function serializeQuery(query: Record<string, unknown>, where: string): s
       for (const field in value) {
         const inner = (value as Record<string, unknown>)[field];
         if (inner === undefined || inner === null) continue;
-        if (!isWellFormed(field)) throw new TypeError(`${where}: a field name of query parameter '${key}' holds a lone surrogate (not valid Unicode)`);
-        parts.push(`${name}[${encodeURIComponent(field)}]=${encodeURIComponent(scalar(inner, where, `${key}.${field}`))}`);
+        if (!isWellFormed(field))
+          throw new TypeError(
+            `${where}: a field name of query parameter '${key}' holds a lone surrogate (not valid Unicode)`,
+          );
+        parts.push(
+          `${name}[${encodeURIComponent(field)}]=${encodeURIComponent(scalar(inner, where, `${key}.${field}`))}`,
+        );
       }
     } else {
       parts.push(`${name}=${encodeURIComponent(scalar(value, where, key))}`);
@@ -33,7 +39,9 @@ export function serializeQuery(query: Record<string, unknown>, where: string): s
 function scalar(value: unknown, where: string, key: string): string {
   if (typeof value === "string") {
     if (isWellFormed(value)) return value;
-    throw new TypeError(`${where}: query parameter '${key}' holds a lone surrogate (not valid Unicode), which no URL can carry`);
+    throw new TypeError(
+      `${where}: query parameter '${key}' holds a lone surrogate (not valid Unicode), which no URL can carry`,
+    );
   }
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (value instanceof Date) {

@@ -123,7 +123,8 @@ export function memoryRateLimiter(options: { guardMs?: number } = {}): MemoryRat
 /** When the next request may leave: the window has room (plus the guard) and the spacing has passed. */
 function readyAt(budget: Budget, now: number, guardMs: number): number {
   const { requests, perMs } = budget.limit;
-  const windowFreeAt = budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + guardMs;
+  const windowFreeAt =
+    budget.sent.length < requests ? now : budget.sent[budget.sent.length - requests]! + perMs + guardMs;
   const spacedAt = (budget.sent.at(-1) ?? -Infinity) + grantSpacingMs({ perMs, requests });
   return Math.max(windowFreeAt, spacedAt);
 }

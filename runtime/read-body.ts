@@ -4,7 +4,12 @@
  * server; anything else is read chunk by chunk and cancelled as soon as it passes `maxBytes`: then
  * `BodyTooLarge` is thrown, or with `truncate` the first `maxBytes` are kept (for error bodies).
  */
-export function readBody(response: Response, maxBytes: number, as: "text" | "bytes" | "blob", truncate = false): Promise<string | ArrayBuffer | Blob> {
+export function readBody(
+  response: Response,
+  maxBytes: number,
+  as: "text" | "bytes" | "blob",
+  truncate = false,
+): Promise<string | ArrayBuffer | Blob> {
   const { headers } = response;
   const declared = Number(headers.get("content-length") ?? NaN);
   if (declared <= maxBytes && !headers.has("content-encoding")) {
@@ -13,7 +18,13 @@ export function readBody(response: Response, maxBytes: number, as: "text" | "byt
   return readCounting(response, maxBytes, as, truncate, declared);
 }
 
-async function readCounting(response: Response, maxBytes: number, as: "text" | "bytes" | "blob", truncate: boolean, declared: number) {
+async function readCounting(
+  response: Response,
+  maxBytes: number,
+  as: "text" | "bytes" | "blob",
+  truncate: boolean,
+  declared: number,
+) {
   if (declared > maxBytes && !truncate) {
     await response.body?.cancel();
     throw new BodyTooLarge(maxBytes);

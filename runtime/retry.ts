@@ -14,7 +14,12 @@ export interface RetryOptions {
 
 export type ResolvedRetry = Required<RetryOptions>;
 
-export const DEFAULT_RETRY: ResolvedRetry = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: ResolvedRetry = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 60_000,
+};
 
 /** What went wrong with one attempt. */
 export type Failure =
@@ -34,15 +39,26 @@ const TRANSIENT_STATUS = new Set([502, 503, 504]);
  * server refused it unprocessed). 502/503/504, reporting's 409 "suspended for maintenance", resets and
  * timeouts are retried only for GET, PUT and DELETE, unless the caller allowed replaying this POST/PATCH.
  */
-export function decide(failure: Failure, attempt: number, method: string, replayAllowed: boolean, policy: ResolvedRetry): Decision {
+export function decide(
+  failure: Failure,
+  attempt: number,
+  method: string,
+  replayAllowed: boolean,
+  policy: ResolvedRetry,
+): Decision {
   if (attempt >= policy.maxAttempts) return { retry: false };
   const backoff = () => Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   if (failure.kind === "not-sent") return { retry: true, delayMs: backoff() };
   if (failure.kind === "status" && failure.status === 429) {
     if (failure.retryAfterMs === undefined) return { retry: true, delayMs: backoff() };
-    return failure.retryAfterMs <= policy.maxRetryAfterMs ? { retry: true, delayMs: failure.retryAfterMs } : { retry: false };
+    return failure.retryAfterMs <= policy.maxRetryAfterMs
+      ? { retry: true, delayMs: failure.retryAfterMs }
+      : { retry: false };
   }
-  const transient = failure.kind !== "status" || TRANSIENT_STATUS.has(failure.status) || (failure.status === 409 && failure.maintenance);
+  const transient =
+    failure.kind !== "status" ||
+    TRANSIENT_STATUS.has(failure.status) ||
+    (failure.status === 409 && failure.maintenance);
   if (!transient || !(IDEMPOTENT.has(method) || replayAllowed)) return { retry: false };
   const asked = failure.kind === "status" ? failure.retryAfterMs : undefined;
   return { retry: true, delayMs: asked !== undefined && asked <= policy.maxRetryAfterMs ? asked : backoff() };

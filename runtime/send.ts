@@ -1,6 +1,15 @@
 import type { ServiceTitanCore } from "./core.js";
 import { onAbort } from "./abort.js";
-import { AuthenticationError, bodyTooLargeError, displayUrl, networkError, noTokenError, scrubBody, ServiceTitanError, timeoutError } from "./errors.js";
+import {
+  AuthenticationError,
+  bodyTooLargeError,
+  displayUrl,
+  networkError,
+  noTokenError,
+  scrubBody,
+  ServiceTitanError,
+  timeoutError,
+} from "./errors.js";
 import { callHook, log, visibleHeaders } from "./hooks.js";
 import type { RateLimit } from "./rate-limit.js";
 import { BodyTooLarge, readBody } from "./read-body.js";
@@ -50,8 +59,7 @@ export interface Outgoing {
 
 /** What one attempt came to: an answer (which may still be a retryable failure), or no answer. */
 type Outcome =
-  | { response: Response; body: Received["body"]; failure?: Failure }
-  | { error: ServiceTitanError; failure?: Failure };
+  { response: Response; body: Received["body"]; failure?: Failure } | { error: ServiceTitanError; failure?: Failure };
 
 /**
  * Sends one call. Each attempt takes a token, then a rate-limit slot, then the token again (it may have
@@ -65,7 +73,10 @@ export async function sendCall(core: ServiceTitanCore, state: CallSettings, outg
   for (let attempt = 1; ; attempt++) {
     const outcome = await tryOnce(core, state, outgoing, attempt);
     const decision = outcome.failure
-      ? decide(outcome.failure, attempt, state.method, state.replayAllowed, { ...core.config.retry, maxAttempts: state.maxAttempts })
+      ? decide(outcome.failure, attempt, state.method, state.replayAllowed, {
+          ...core.config.retry,
+          maxAttempts: state.maxAttempts,
+        })
       : { retry: false as const };
     if (!decision.retry) {
       if ("error" in outcome) throw outcome.error;
@@ -75,8 +86,16 @@ export async function sendCall(core: ServiceTitanCore, state: CallSettings, outg
     const reason = "error" in outcome ? outcome.error.title : `HTTP ${outcome.response.status}`;
     const delayMs = Math.round(decision.delayMs);
     const url = displayUrl(outgoing.url);
-    callHook(hooks.onRetry, { operationId: state.operationId, method: state.method, url, attempt, reason, delayMs }, logger);
-    log(logger, "warn", `ServiceTitan ${state.method} ${url}: ${reason} on attempt ${attempt}; retrying in ${delayMs} ms`);
+    callHook(
+      hooks.onRetry,
+      { operationId: state.operationId, method: state.method, url, attempt, reason, delayMs },
+      logger,
+    );
+    log(
+      logger,
+      "warn",
+      `ServiceTitan ${state.method} ${url}: ${reason} on attempt ${attempt}; retrying in ${delayMs} ms`,
+    );
     await sleep(delayMs, state.signal);
   }
 }
@@ -87,20 +106,35 @@ export async function sendCall(core: ServiceTitanCore, state: CallSettings, outg
  */
 export function callFetch(core: ServiceTitanCore, state: CallSettings): (request: Request) => Promise<Response> {
   return async (request) => {
-    if (!request.url.startsWith(`${core.config.apiUrl}/`)) throw new TypeError(`a path-style call may only go to ${core.config.apiUrl}`);
+    if (!request.url.startsWith(`${core.config.apiUrl}/`))
+      throw new TypeError(`a path-style call may only go to ${core.config.apiUrl}`);
     const body = request.body ? await request.arrayBuffer() : undefined; // read once, so it can be sent again
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
-    const { response, body: received } = await sendCall(core, state, { url: request.url, method: request.method, headers, body });
+    const { response, body: received } = await sendCall(core, state, {
+      url: request.url,
+      method: request.method,
+      headers,
+      body,
+    });
     const empty = received === undefined || [101, 204, 205, 304].includes(response.status);
     // An error body reaches the caller as `error`: scrubbed, as errors are.
     const content = typeof received === "string" ? scrubBody(received, core.tokens.redact) : received;
-    return new Response(empty ? null : (content as string | ArrayBuffer), { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(empty ? null : (content as string | ArrayBuffer), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 
 /** One attempt: a token and a slot, the request (and, after a 401, once more), its body. */
-async function tryOnce(core: ServiceTitanCore, state: CallSettings, outgoing: Outgoing, attempt: number): Promise<Outcome> {
+async function tryOnce(
+  core: ServiceTitanCore,
+  state: CallSettings,
+  outgoing: Outgoing,
+  attempt: number,
+): Promise<Outcome> {
   const clock = attemptClock(state);
   let phase: "token" | "request" | "reading the response" = "token";
   let response: Response | undefined;
@@ -127,14 +161,22 @@ async function tryOnce(core: ServiceTitanCore, state: CallSettings, outgoing: Ou
     return { response, body: await readBody(response, maxResponseBytes, state.read) };
   } catch (error) {
     if (state.signal?.aborted) throw state.signal.reason;
-    const context = { operationId: state.operationId, method: state.method, url: outgoing.url, attempts: attempt, cause: error };
+    const context = {
+      operationId: state.operationId,
+      method: state.method,
+      url: outgoing.url,
+      attempts: attempt,
+      cause: error,
+    };
     // Final: the same request would bring the same body again.
     if (error instanceof BodyTooLarge) return { error: bodyTooLargeError(context, response!.status, error.maxBytes) };
     if (phase === "token") {
       if (!(error instanceof ServiceTitanError)) throw error; // a custom token store or limiter failed: its error, as it is
       // The token request failed, so this request never left: a refusal is final, anything else transient.
       const tokenError = noTokenError(context, error);
-      return error instanceof AuthenticationError ? { error: tokenError } : { error: tokenError, failure: { kind: "not-sent" } };
+      return error instanceof AuthenticationError
+        ? { error: tokenError }
+        : { error: tokenError, failure: { kind: "not-sent" } };
     }
     if (clock.timedOut()) return { error: timeoutError(context, phase, state.timeoutMs), failure: { kind: "timeout" } };
     return { error: networkError(context, phase), failure: { kind: "network" } };
@@ -153,7 +195,8 @@ function tokenAfterSlot(core: ServiceTitanCore, state: CallSettings): string | P
   const first = core.tokens.get(signal);
   if (limits.length === 0) return first;
   let taken = 0;
-  if (typeof first === "string") while (taken < limits.length && core.limiter.tryAcquire?.(limits[taken]!.key, limits[taken]!.limit)) taken++;
+  if (typeof first === "string")
+    while (taken < limits.length && core.limiter.tryAcquire?.(limits[taken]!.key, limits[taken]!.limit)) taken++;
   if (taken === limits.length) return first; // no time passed: the token just read is still the one to use
   return (async () => {
     await first;
@@ -178,7 +221,10 @@ function attemptClock(state: CallSettings) {
     start(): AbortSignal {
       stop();
       const current = (controller = new AbortController());
-      timer = setTimeout(() => current.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), state.timeoutMs);
+      timer = setTimeout(
+        () => current.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+        state.timeoutMs,
+      );
       const { signal } = state;
       if (signal) {
         if (signal.aborted) current.abort(signal.reason);
@@ -191,13 +237,25 @@ function attemptClock(state: CallSettings) {
   };
 }
 
-async function send(core: ServiceTitanCore, state: CallSettings, outgoing: Outgoing, token: string, signal: AbortSignal, attempt: number): Promise<Response> {
+async function send(
+  core: ServiceTitanCore,
+  state: CallSettings,
+  outgoing: Outgoing,
+  token: string,
+  signal: AbortSignal,
+  attempt: number,
+): Promise<Response> {
   const { url, method, body } = outgoing;
   const headers = { ...outgoing.headers, authorization: `Bearer ${token}`, "st-app-key": core.config.appKey };
   const { hooks, logger } = core.config;
   const observed = hooks.onRequest || hooks.onResponse || logger?.debug;
   const shown = observed ? displayUrl(url) : url;
-  if (hooks.onRequest) callHook(hooks.onRequest, { operationId: state.operationId, method, url: shown, attempt, headers: visibleHeaders(headers) }, logger);
+  if (hooks.onRequest)
+    callHook(
+      hooks.onRequest,
+      { operationId: state.operationId, method, url: shown, attempt, headers: visibleHeaders(headers) },
+      logger,
+    );
   const started = performance.now();
   const init = { method, headers, body, signal, redirect: "manual" as const };
   const { fetch } = core.config; // called on its own: a browser's fetch throws if `this` is not the window
@@ -206,7 +264,12 @@ async function send(core: ServiceTitanCore, state: CallSettings, outgoing: Outgo
   if (status >= 300 && status < 400) response = await followRedirects(fetch, url, init, response);
   if (!observed) return response;
   const durationMs = Math.round(performance.now() - started);
-  if (hooks.onResponse) callHook(hooks.onResponse, { operationId: state.operationId, method, url: shown, attempt, status: response.status, durationMs }, logger);
+  if (hooks.onResponse)
+    callHook(
+      hooks.onResponse,
+      { operationId: state.operationId, method, url: shown, attempt, status: response.status, durationMs },
+      logger,
+    );
   log(logger, "debug", `ServiceTitan ${method} ${shown} → ${response.status} in ${durationMs} ms (attempt ${attempt})`);
   return response;
 }
@@ -216,12 +279,18 @@ async function send(core: ServiceTitanCore, state: CallSettings, outgoing: Outgo
  * but would carry `ST-App-Key` (and a 307's body) to wherever the server points. Off the API host only a
  * GET follows, without credentials (the three downloads the specs declare as a 302 need that).
  */
-async function followRedirects(fetch: typeof globalThis.fetch, url: string, init: RequestInit & { headers: Record<string, string> }, response: Response): Promise<Response> {
+async function followRedirects(
+  fetch: typeof globalThis.fetch,
+  url: string,
+  init: RequestInit & { headers: Record<string, string> },
+  response: Response,
+): Promise<Response> {
   for (let hops = 0; ; hops++) {
     const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
     if (location === null || hops === MAX_REDIRECTS) return response;
     const next = new URL(location, url);
-    const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && init.method === "POST");
+    const toGet =
+      response.status === 303 || ((response.status === 301 || response.status === 302) && init.method === "POST");
     const method = toGet ? "GET" : init.method;
     let headers = init.headers;
     if (next.origin !== new URL(url).origin) {
@@ -243,7 +312,12 @@ function classify(response: Response, text: string): Failure | undefined {
   const title = status === 409 || status === 429 ? readTitle(text) : undefined;
   const maintenance = status === 409 && /maintenance/i.test(title ?? "");
   if (status === 409 && !maintenance) return undefined;
-  return { kind: "status", status, retryAfterMs: retryAfterMs(response.headers.get("retry-after"), title), maintenance };
+  return {
+    kind: "status",
+    status,
+    retryAfterMs: retryAfterMs(response.headers.get("retry-after"), title),
+    maintenance,
+  };
 }
 
 function readTitle(text: string): string | undefined {

@@ -1,5 +1,13 @@
 import type { ResolvedConfig } from "./config.js";
-import { badBearerTokenError, tokenAnswerError, tokenNetworkError, tokenRedirectError, tokenTimeoutError, type Redact, type TokenEndpoint } from "./errors.js";
+import {
+  badBearerTokenError,
+  tokenAnswerError,
+  tokenNetworkError,
+  tokenRedirectError,
+  tokenTimeoutError,
+  type Redact,
+  type TokenEndpoint,
+} from "./errors.js";
 import { onAbort } from "./abort.js";
 import { readBody } from "./read-body.js";
 import { sleep } from "./retry.js";
@@ -52,7 +60,11 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
   inFlight.set(store, flights);
 
   // The secret as sent (a form encodes it) and as written; tokens as they were handed out.
-  const secrets = new Set([clientSecret, encodeURIComponent(clientSecret), new URLSearchParams({ s: clientSecret }).toString().slice(2)]);
+  const secrets = new Set([
+    clientSecret,
+    encodeURIComponent(clientSecret),
+    new URLSearchParams({ s: clientSecret }).toString().slice(2),
+  ]);
   const tokens: string[] = [];
   const remember = (token: string) => {
     if (tokens.includes(token)) return;
@@ -61,20 +73,31 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
   };
   // Case-insensitive: a server may write the form-encoded secret's %2b as %2B or the other way round.
   const redact: Redact = (text) => {
-    const pattern = new RegExp([...secrets, ...tokens].map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+    const pattern = new RegExp(
+      [...secrets, ...tokens].map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
+      "gi",
+    );
     return text.replace(pattern, "[redacted]");
   };
   const endpoint: TokenEndpoint = { url: tokenUrl, clientId: config.clientId, redact };
 
   const fetchToken = async (signal: AbortSignal): Promise<CachedToken> => {
-    const body = new URLSearchParams({ grant_type: "client_credentials", client_id: config.clientId, client_secret: clientSecret });
+    const body = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: config.clientId,
+      client_secret: clientSecret,
+    });
     let response: Response;
     let text: string;
     try {
       const { fetch } = config; // called on its own, as in send.ts
       response = await fetch(tokenUrl, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "user-agent": config.userAgent },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+          "user-agent": config.userAgent,
+        },
         body,
         // A redirect would post the form, secret included, to wherever the server points: never follow one.
         redirect: "manual",
@@ -86,13 +109,20 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
       if ((error as Error)?.name === "TimeoutError") throw tokenTimeoutError(endpoint, config.timeoutMs, error);
       throw tokenNetworkError(endpoint, error);
     }
-    if (response.status >= 300 && response.status < 400) throw tokenRedirectError(endpoint, response.status, response.headers.get("location"));
+    if (response.status >= 300 && response.status < 400)
+      throw tokenRedirectError(endpoint, response.status, response.headers.get("location"));
     const json = parseJson(text);
     if (!response.ok || typeof json?.access_token !== "string") throw tokenAnswerError(endpoint, response.status, json);
     if (!BEARER_TOKEN.test(json.access_token)) throw badBearerTokenError(endpoint, response.status);
     // At least a second: a token "valid for a microsecond" would be fetched again for every request.
-    const expiresIn = typeof json.expires_in === "number" && json.expires_in > 0 && json.expires_in < 10 ** 7 ? Math.max(1, json.expires_in) : 900;
-    const token = { accessToken: json.access_token, expiresAt: Date.now() + expiresIn * 1000 - tokenSafetyMarginMs(expiresIn) };
+    const expiresIn =
+      typeof json.expires_in === "number" && json.expires_in > 0 && json.expires_in < 10 ** 7
+        ? Math.max(1, json.expires_in)
+        : 900;
+    const token = {
+      accessToken: json.access_token,
+      expiresAt: Date.now() + expiresIn * 1000 - tokenSafetyMarginMs(expiresIn),
+    };
     await store.set(key, token);
     return token;
   };
@@ -125,7 +155,8 @@ export function createTokenProvider(config: ResolvedConfig, clientSecret: string
 
   const get = (signal?: AbortSignal): string | Promise<string> => {
     const cached = store.get(key);
-    if (isPromiseLike(cached)) return Promise.resolve(cached).then((token) => (isFresh(token) ? handOut(token) : refresh(signal)));
+    if (isPromiseLike(cached))
+      return Promise.resolve(cached).then((token) => (isFresh(token) ? handOut(token) : refresh(signal)));
     return isFresh(cached) ? handOut(cached) : refresh(signal); // the hot path: nothing to wait for
   };
 

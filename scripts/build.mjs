@@ -10,7 +10,10 @@ const root = new URL("..", import.meta.url);
 const named = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const which = named.length > 0 ? named : ["client", "stgen"];
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const targets = { client: { out: "dist", config: "tsconfig.build.json" }, stgen: { out: "generator/dist", config: "generator/tsconfig.build.json" } };
+const targets = {
+  client: { out: "dist", config: "tsconfig.build.json" },
+  stgen: { out: "generator/dist", config: "generator/tsconfig.build.json" },
+};
 for (const name of which) {
   const target = targets[name];
   if (!target) throw new Error(`build: unknown package '${name}' (client, stgen)`);

@@ -20,7 +20,12 @@ export interface ProcessResult {
 }
 
 /** Runs a command to its end and returns its exit code and output; never rejects. */
-export function runProcess(command: string, args: string[], cwd = ROOT, env: Record<string, string> = {}): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: string[],
+  cwd = ROOT,
+  env: Record<string, string> = {},
+): Promise<ProcessResult> {
   return new Promise((resolve) =>
     execFile(command, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 32 << 20 }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -30,7 +35,11 @@ export function runProcess(command: string, args: string[], cwd = ROOT, env: Rec
 
 /** Runs the real CLI (`tsx generator/cli/main.ts …`). */
 export function stgen(args: string[], cwd = ROOT): Promise<ProcessResult> {
-  return runProcess(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "generator/cli/main.ts"), ...args], cwd);
+  return runProcess(
+    process.execPath,
+    [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "generator/cli/main.ts"), ...args],
+    cwd,
+  );
 }
 
 /** Every file under `dir` with its content, for comparing whole trees. */
@@ -43,4 +52,3 @@ export async function readTree(dir: string, prefix = ""): Promise<Record<string,
   }
   return result;
 }
-

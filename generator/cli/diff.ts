@@ -17,10 +17,12 @@ export async function runDiffCommand(args: DiffCommandArgs): Promise<number> {
   let older;
   let newer;
   if (args.base) {
-    if (args.new !== undefined) throw new UsageError("with --base, give at most one folder: the new side (default: --specs)");
+    if (args.new !== undefined)
+      throw new UsageError("with --base, give at most one folder: the new side (default: --specs)");
     [older, newer] = await Promise.all([readReleaseAtRef(args.base, args.specs), readRelease(args.old ?? args.specs)]);
   } else {
-    if (args.old === undefined || args.new === undefined) throw new UsageError("give two folders or files (old and new), or --base <git-ref>");
+    if (args.old === undefined || args.new === undefined)
+      throw new UsageError("give two folders or files (old and new), or --base <git-ref>");
     [older, newer] = await Promise.all([readRelease(args.old), readRelease(args.new)]);
   }
   const report = diffReleases(older, newer);

@@ -24,13 +24,26 @@ async function main(argv: string[]): Promise<number> {
         y
           .option("specs", { type: "string", default: "specs", describe: "folder of *.json / *.yaml / *.yml specs" })
           .option("out", { type: "string", default: "generated", describe: "output folder (replaced as a whole)" })
-          .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 if the output is stale" })
-          .option("cache", { type: "boolean", default: true, describe: "reuse unchanged domains' files from the last run (--no-cache: generate all)" })
-          .option("cache-dir", { type: "string", default: "node_modules/.cache/stgen", describe: "where the cache lives" })
+          .option("check", {
+            type: "boolean",
+            default: false,
+            describe: "write nothing; exit 1 if the output is stale",
+          })
+          .option("cache", {
+            type: "boolean",
+            default: true,
+            describe: "reuse unchanged domains' files from the last run (--no-cache: generate all)",
+          })
+          .option("cache-dir", {
+            type: "string",
+            default: "node_modules/.cache/stgen",
+            describe: "where the cache lives",
+          })
           .option("runtime", {
             type: "string",
             default: "servicetitan-client/runtime",
-            describe: "what generated code imports the runtime from: a package specifier, or a ./path (relative to here) imported relatively",
+            describe:
+              "what generated code imports the runtime from: a package specifier, or a ./path (relative to here) imported relatively",
           }),
       async (args) => {
         const { runGenerateCommand } = await import("./generate.js");
@@ -43,11 +56,24 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional("old", { type: "string", describe: "folder or file of the old specs" })
-          .positional("new", { type: "string", describe: "folder or file of the new specs (with --base: default --specs)" })
-          .option("base", { type: "string", describe: "compare specs/ at this git ref (e.g. origin/main) with the working tree" })
+          .positional("new", {
+            type: "string",
+            describe: "folder or file of the new specs (with --base: default --specs)",
+          })
+          .option("base", {
+            type: "string",
+            describe: "compare specs/ at this git ref (e.g. origin/main) with the working tree",
+          })
           .option("specs", { type: "string", default: "specs", describe: "the specs folder, for --base" })
-          .option("format", { choices: ["markdown", "json"] as const, default: "markdown" as const, describe: "markdown (a PR comment) or json" })
-          .option("fail-on", { choices: ["breaking", "warning"] as const, describe: "exit 1 when there are changes this severe or worse" }),
+          .option("format", {
+            choices: ["markdown", "json"] as const,
+            default: "markdown" as const,
+            describe: "markdown (a PR comment) or json",
+          })
+          .option("fail-on", {
+            choices: ["breaking", "warning"] as const,
+            describe: "exit 1 when there are changes this severe or worse",
+          }),
       async (args) => {
         const { runDiffCommand } = await import("./diff.js");
         exitCode = await runDiffCommand(args);
@@ -58,7 +84,11 @@ async function main(argv: string[]): Promise<number> {
       "take a downloaded release into specs/, regenerate, and print what changed. A release that lacks a domain specs/ has is refused (exit 2, nothing written) unless --remove names that domain",
       (y) =>
         y
-          .positional("folder", { type: "string", demandOption: true, describe: "the new release's spec files (any names)" })
+          .positional("folder", {
+            type: "string",
+            demandOption: true,
+            describe: "the new release's spec files (any names)",
+          })
           .option("specs", { type: "string", default: "specs", describe: "the specs folder to update" })
           .option("out", { type: "string", default: "generated", describe: "output folder to regenerate" })
           .option("runtime", { type: "string", default: "servicetitan-client/runtime", describe: "as for generate" })
@@ -66,11 +96,19 @@ async function main(argv: string[]): Promise<number> {
             type: "array",
             string: true,
             default: [] as string[],
-            describe: "domains the release no longer has, to delete from specs/ and the output (e.g. --remove jpm telecom, or jpm,telecom); must name exactly the missing ones",
-            coerce: (values: (string | number)[]) => values.flatMap((value) => String(value).split(",")).map((name) => name.trim()).filter(Boolean),
+            describe:
+              "domains the release no longer has, to delete from specs/ and the output (e.g. --remove jpm telecom, or jpm,telecom); must name exactly the missing ones",
+            coerce: (values: (string | number)[]) =>
+              values
+                .flatMap((value) => String(value).split(","))
+                .map((name) => name.trim())
+                .filter(Boolean),
           })
           .example("$0 update-specs ~/Downloads/st-release", "take a full release")
-          .example("$0 update-specs ~/Downloads/st-release --remove jpm", "take a release that no longer has the jpm domain, and delete it"),
+          .example(
+            "$0 update-specs ~/Downloads/st-release --remove jpm",
+            "take a release that no longer has the jpm domain, and delete it",
+          ),
       async (args) => {
         const { runUpdateSpecsCommand } = await import("./update-specs.js");
         await runUpdateSpecsCommand(args);
@@ -82,17 +120,31 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .option("port", { type: "number", default: 4010, describe: "port to listen on (0: any free port)" })
-          .option("specs", { type: "string", describe: "folder of specs to serve (default: the specs the client was generated from)" })
+          .option("specs", {
+            type: "string",
+            describe: "folder of specs to serve (default: the specs the client was generated from)",
+          })
           .option("seed", { type: "number", default: 1, describe: "same seed, same data" })
           .option("rows", { type: "number", default: 120, describe: "records in every collection" })
           .option("export-page-size", { type: "number", default: 100, describe: "rows per export-feed answer" })
           .option("expires-in", { type: "number", default: 900, describe: "token lifetime in seconds" })
           .option("latency", { type: "string", describe: "delay per API answer in ms, or a range: 50-200" })
-          .option("rate-429", { type: "number", default: 0, describe: "share (0-1) of calls answered 429 with Retry-After" })
+          .option("rate-429", {
+            type: "number",
+            default: 0,
+            describe: "share (0-1) of calls answered 429 with Retry-After",
+          })
           .option("retry-after", { type: "number", default: 1, describe: "Retry-After seconds of those 429s" })
-          .option("rate-5xx", { type: "number", default: 0, describe: "share of calls answered 502/503/504 with an HTML page" })
+          .option("rate-5xx", {
+            type: "number",
+            default: 0,
+            describe: "share of calls answered 502/503/504 with an HTML page",
+          })
           .option("rate-drop", { type: "number", default: 0, describe: "share of calls whose connection is dropped" })
-          .option("rate-limit", { type: "number", describe: "at most N calls per second per tenant (ServiceTitan: 60)" }),
+          .option("rate-limit", {
+            type: "number",
+            describe: "at most N calls per second per tenant (ServiceTitan: 60)",
+          }),
       async (args) => {
         const { runMockCommand } = await import("./mock.js");
         await runMockCommand(args);

@@ -31,9 +31,13 @@ export async function runMockCommand(args: MockCommandArgs): Promise<void> {
   });
   const ms = Math.round(performance.now() - started);
   const { clientId, clientSecret, appKey, tenant } = mock.credentials;
-  console.log(`stgen mock: ${mock.operations} operations of ${mock.domains} domains on ${mock.url} (ready in ${ms} ms)`);
+  console.log(
+    `stgen mock: ${mock.operations} operations of ${mock.domains} domains on ${mock.url} (ready in ${ms} ms)`,
+  );
   console.log(`  clientId ${clientId}  clientSecret ${clientSecret}  appKey ${appKey}  tenant ${tenant}`);
-  console.log(`  createServiceTitan({ clientId: "${clientId}", clientSecret: "${clientSecret}", appKey: "${appKey}", tenant: ${tenant}, baseUrl: "${mock.url}", authUrl: "${mock.url}" })`);
+  console.log(
+    `  createServiceTitan({ clientId: "${clientId}", clientSecret: "${clientSecret}", appKey: "${appKey}", tenant: ${tenant}, baseUrl: "${mock.url}", authUrl: "${mock.url}" })`,
+  );
   console.log("  Ctrl-C stops it.");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

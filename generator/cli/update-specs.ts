@@ -11,7 +11,14 @@ export interface UpdateSpecsCommandArgs {
 
 /** `stgen update-specs`: progress and renames on stderr, the diff summary on stdout. */
 export async function runUpdateSpecsCommand(args: UpdateSpecsCommandArgs): Promise<void> {
-  const result = await updateSpecs({ from: args.folder, specsDir: args.specs, outDir: args.out, runtime: args.runtime, remove: args.remove, onProgress: (line) => console.error(line) });
+  const result = await updateSpecs({
+    from: args.folder,
+    specsDir: args.specs,
+    outDir: args.out,
+    runtime: args.runtime,
+    remove: args.remove,
+    onProgress: (line) => console.error(line),
+  });
   for (const [from, to] of result.renamed) console.error(`${from} → ${args.specs}/${to}`);
   for (const { name, file } of result.removed) console.error(`removed ${name} (${args.specs}/${file})`);
   console.error(`${args.specs}/ updated and locked; ${result.generated.files} files regenerated in ${args.out}/`);

@@ -94,7 +94,14 @@ const ORDER: Record<Severity, number> = { breaking: 0, warning: 1, info: 2 };
 
 /** A stable order: severity, domain, path, method, rule, location. */
 export function sortChanges(changes: Change[]): Change[] {
-  const key = (c: Change) => [c.domain, c.operation?.path ?? "", c.operation?.method ?? "", c.rule, c.location ?? "", c.message];
+  const key = (c: Change) => [
+    c.domain,
+    c.operation?.path ?? "",
+    c.operation?.method ?? "",
+    c.rule,
+    c.location ?? "",
+    c.message,
+  ];
   // (Type-level changes have no operation: they sort before a domain's operation changes of the same severity.)
   return changes.sort((a, b) => {
     if (ORDER[a.severity] !== ORDER[b.severity]) return ORDER[a.severity] - ORDER[b.severity];

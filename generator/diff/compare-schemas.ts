@@ -64,7 +64,8 @@ export function compareSchemas(
 ): void {
   const seen = new Set<string>();
   // (No closures per level: this runs for every schema of every operation.)
-  const put = (owner: Owner | undefined, rule: Rule, fact: string, path: string, message: string) => emit({ rule, path, fact, owner: relative(owner, path), message });
+  const put = (owner: Owner | undefined, rule: Rule, fact: string, path: string, message: string) =>
+    emit({ rule, path, fact, owner: relative(owner, path), message });
   const walk = (oldRaw: unknown, newRaw: unknown, path: string, depth: number, parent: Owner | undefined): void => {
     const a = viewOf(older.doc, oldRaw);
     const b = viewOf(newer.doc, newRaw);
@@ -73,11 +74,18 @@ export function compareSchemas(
     // declares the property: checked at every place, before an already-compared component is skipped.
     if (a.nullable !== b.nullable && path) {
       const became = b.nullable ? "nullable" : "not-nullable";
-      put(parent, `${direction}-property-became-${became}` as Rule, "nullable", path, `${where} became ${b.nullable ? "nullable" : "non-nullable"}`);
+      put(
+        parent,
+        `${direction}-property-became-${became}` as Rule,
+        "nullable",
+        path,
+        `${where} became ${b.nullable ? "nullable" : "non-nullable"}`,
+      );
     }
     const named = a.component !== undefined && b.component !== undefined;
     const pair = named ? `${a.component}\n${b.component}` : "";
-    if ((a.description ?? "") !== (b.description ?? "") && path && !seen.has(pair)) onDescription(path, relative(parent, path));
+    if ((a.description ?? "") !== (b.description ?? "") && path && !seen.has(pair))
+      onDescription(path, relative(parent, path));
     if (options.typeLevel && depth > 0 && named && a.component === b.component) return;
     // Each pair of components is compared once per operation: that ends cycles (a schema containing
     // itself) and reports a change in a shared schema once, at its first place.
@@ -100,15 +108,45 @@ export function compareSchemas(
     if (a.enum && b.enum) {
       const removed = a.enum.filter((value) => !b.enum!.includes(value));
       const added = b.enum.filter((value) => !a.enum!.includes(value));
-      if (removed.length) put(owner, `${direction}-property-enum-value-removed`, "enum-removed", path, `${where}: enum values removed: ${removed.join(", ")}`);
-      if (added.length) put(owner, `${direction}-property-enum-value-added`, "enum-added", path, `${where}: enum values added: ${added.join(", ")}`);
+      if (removed.length)
+        put(
+          owner,
+          `${direction}-property-enum-value-removed`,
+          "enum-removed",
+          path,
+          `${where}: enum values removed: ${removed.join(", ")}`,
+        );
+      if (added.length)
+        put(
+          owner,
+          `${direction}-property-enum-value-added`,
+          "enum-added",
+          path,
+          `${where}: enum values added: ${added.join(", ")}`,
+        );
     }
-    if (direction === "response" && a.variants.length !== b.variants.length && (a.variants.length > 1 || b.variants.length > 1)) {
-      put(owner, "response-property-one-of-changed", "one-of", path, `${where}: ${a.variants.length} → ${b.variants.length} oneOf branches`);
+    if (
+      direction === "response" &&
+      a.variants.length !== b.variants.length &&
+      (a.variants.length > 1 || b.variants.length > 1)
+    ) {
+      put(
+        owner,
+        "response-property-one-of-changed",
+        "one-of",
+        path,
+        `${where}: ${a.variants.length} → ${b.variants.length} oneOf branches`,
+      );
     }
     if (a.constrained || b.constrained) {
       for (const { keyword, tightened, text } of compareConstraints(a, b, direction)) {
-        put(owner, `${direction}-property-constraint-${tightened ? "tightened" : "loosened"}`, `constraint:${keyword}`, path, `${where}: ${text}`);
+        put(
+          owner,
+          `${direction}-property-constraint-${tightened ? "tightened" : "loosened"}`,
+          `constraint:${keyword}`,
+          path,
+          `${where}: ${text}`,
+        );
       }
     }
 
@@ -119,13 +157,15 @@ export function compareSchemas(
       const inNew = name in b.properties;
       if (inOld && !inNew) {
         if (direction === "request") put(owner, "request-property-removed", "removed", child, `${child} was removed`);
-        else if (a.required.has(name)) put(owner, "response-required-property-removed", "removed", child, `required ${child} was removed`);
+        else if (a.required.has(name))
+          put(owner, "response-required-property-removed", "removed", child, `required ${child} was removed`);
         else put(owner, "response-optional-property-removed", "removed", child, `${child} was removed`);
         continue;
       }
       if (!inOld && inNew) {
         if (direction === "response") put(owner, "response-property-added", "added", child, `${child} was added`);
-        else if (b.required.has(name)) put(owner, "new-required-request-property", "added", child, `new required ${child}`);
+        else if (b.required.has(name))
+          put(owner, "new-required-request-property", "added", child, `new required ${child}`);
         else put(owner, "new-optional-request-property", "added", child, `new optional ${child}`);
         continue;
       }
@@ -134,14 +174,23 @@ export function compareSchemas(
       if (wasRequired !== isRequired) {
         const rule: Rule =
           direction === "request"
-            ? isRequired ? "request-property-became-required" : "request-property-became-optional"
-            : isRequired ? "response-property-became-required" : "response-property-became-optional";
+            ? isRequired
+              ? "request-property-became-required"
+              : "request-property-became-optional"
+            : isRequired
+              ? "response-property-became-required"
+              : "response-property-became-optional";
         put(owner, rule, "required", child, `${child} became ${isRequired ? "required" : "optional"}`);
       }
       walk(a.properties[name], b.properties[name], child, depth + 1, owner);
     }
     if (a.items !== undefined && b.items !== undefined) walk(a.items, b.items, `${path}[]`, depth + 1, owner);
-    if (a.additionalProperties !== undefined && b.additionalProperties !== undefined && typeof a.additionalProperties === "object" && typeof b.additionalProperties === "object") {
+    if (
+      a.additionalProperties !== undefined &&
+      b.additionalProperties !== undefined &&
+      typeof a.additionalProperties === "object" &&
+      typeof b.additionalProperties === "object"
+    ) {
       walk(a.additionalProperties, b.additionalProperties, `${path}{}`, depth + 1, owner);
     }
   };
@@ -158,18 +207,30 @@ function relative(owner: Owner | undefined, path: string): SchemaChange["owner"]
  * added or raised, a pattern added), loosened otherwise. A pattern replaced by another is both: reported
  * the way that matters to the side (tightened for what a caller sends, loosened for what it receives).
  */
-function compareConstraints(a: SchemaView, b: SchemaView, direction: "request" | "response"): { keyword: string; tightened: boolean; text: string }[] {
+function compareConstraints(
+  a: SchemaView,
+  b: SchemaView,
+  direction: "request" | "response",
+): { keyword: string; tightened: boolean; text: string }[] {
   const found: { keyword: string; tightened: boolean; text: string }[] = [];
   for (const keyword of Object.keys(CONSTRAINTS) as (keyof typeof CONSTRAINTS)[]) {
     const [before, after] = [a.constraints[keyword], b.constraints[keyword]];
     if (before === after) continue;
-    const show = (value: number | string | undefined) => (value === undefined ? "none" : keyword === "pattern" ? JSON.stringify(value) : String(value));
+    const show = (value: number | string | undefined) =>
+      value === undefined ? "none" : keyword === "pattern" ? JSON.stringify(value) : String(value);
     const kind = CONSTRAINTS[keyword];
     const tightened =
-      kind === "pattern" ? (before !== undefined && after !== undefined ? direction === "request" : after !== undefined)
-        : before === undefined ? true
-          : after === undefined ? false
-            : kind === "upper" ? (after as number) < (before as number) : (after as number) > (before as number);
+      kind === "pattern"
+        ? before !== undefined && after !== undefined
+          ? direction === "request"
+          : after !== undefined
+        : before === undefined
+          ? true
+          : after === undefined
+            ? false
+            : kind === "upper"
+              ? (after as number) < (before as number)
+              : (after as number) > (before as number);
     found.push({ keyword, tightened, text: `${keyword} ${show(before)} → ${show(after)}` });
   }
   return found;

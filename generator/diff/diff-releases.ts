@@ -1,7 +1,15 @@
 import type { LoadedSpec } from "../spec/load.js";
 import { buildDomainModel } from "../model/build-model.js";
 import { TENANT_PARAM, type DomainWithSpec, type OperationModel } from "../model/domain-model.js";
-import { deref, type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type RequestBodyObject, type ResponseObject } from "../spec/openapi.js";
+import {
+  deref,
+  type OpenApiDocument,
+  type OperationObject,
+  type ParameterObject,
+  type Reference,
+  type RequestBodyObject,
+  type ResponseObject,
+} from "../spec/openapi.js";
 import { escapePointerSegment, resolvePointer, unescapePointerSegment } from "../spec/pointer.js";
 import { mergeParameters } from "../model/parameters.js";
 import { RULES, sortChanges, type Change, type Rule, type Severity } from "./changes.js";
@@ -30,17 +38,27 @@ export interface DiffReport {
  * file name: the portal's `tenant-crm-v2.json` and `crm-v2.json` are one domain.
  */
 export function diffReleases(older: Release, newer: Release): DiffReport {
-  const byName = (release: Release) => new Map(release.specs.map(buildDomainModel).map((domain) => [domain.name, domain]));
+  const byName = (release: Release) =>
+    new Map(release.specs.map(buildDomainModel).map((domain) => [domain.name, domain]));
   const oldDomains = byName(older);
   const newDomains = byName(newer);
   const changes: Change[] = [];
-  const add = (rule: Rule, change: Omit<Change, "rule" | "severity">) => changes.push({ rule, severity: RULES[rule], ...change });
+  const add = (rule: Rule, change: Omit<Change, "rule" | "severity">) =>
+    changes.push({ rule, severity: RULES[rule], ...change });
 
   for (const name of [...new Set([...oldDomains.keys(), ...newDomains.keys()])].sort()) {
     const before = oldDomains.get(name);
     const after = newDomains.get(name);
-    if (!before) add("domain-added", { domain: name, message: `new domain ${name} (${after!.file}, ${after!.operations.length} operations)` });
-    else if (!after) add("domain-removed", { domain: name, message: `domain ${name} (${before.file}) is gone with its ${before.operations.length} operations` });
+    if (!before)
+      add("domain-added", {
+        domain: name,
+        message: `new domain ${name} (${after!.file}, ${after!.operations.length} operations)`,
+      });
+    else if (!after)
+      add("domain-removed", {
+        domain: name,
+        message: `domain ${name} (${before.file}) is gone with its ${before.operations.length} operations`,
+      });
     else diffDomain(before, after, add);
   }
 
@@ -59,7 +77,12 @@ export function diffReleases(older: Release, newer: Release): DiffReport {
     summary: { breaking: count(sorted, "breaking"), warning: count(sorted, "warning"), info: count(sorted, "info") },
     domains: domainNames.map((domain) => {
       const mine = sorted.filter((c) => c.domain === domain);
-      return { name: domain, breaking: count(mine, "breaking"), warning: count(mine, "warning"), info: count(mine, "info") };
+      return {
+        name: domain,
+        breaking: count(mine, "breaking"),
+        warning: count(mine, "warning"),
+        info: count(mine, "info"),
+      };
     }),
     changes: sorted,
   };
@@ -87,16 +110,37 @@ function diffDomain(before: DomainWithSpec, after: DomainWithSpec, add: Add): vo
   const security = new Map<string, { rule: Rule; message: string; ops: OperationModel[] }>();
 
   for (const [key, op] of newOps) {
-    if (!oldOps.has(key)) add("endpoint-added", { domain, ...about(domain, op), message: `new operation ${op.method} ${op.path} (${op.operationId})` });
+    if (!oldOps.has(key))
+      add("endpoint-added", {
+        domain,
+        ...about(domain, op),
+        message: `new operation ${op.method} ${op.path} (${op.operationId})`,
+      });
   }
   for (const [key, op] of oldOps) {
     const next = newOps.get(key);
     if (!next) {
       const rule = op.deprecated ? "api-removed-after-deprecation" : "api-removed-without-deprecation";
-      add(rule, { domain, ...about(domain, op), message: `${op.method} ${op.path} (${op.operationId}) was removed${op.deprecated ? " (it was deprecated)" : ""}` });
+      add(rule, {
+        domain,
+        ...about(domain, op),
+        message: `${op.method} ${op.path} (${op.operationId}) was removed${op.deprecated ? " (it was deprecated)" : ""}`,
+      });
       continue;
     }
-    diffOperation({ domain, before, after, oldOp: op, newOp: next, add, descriptions, scopesDocumented, covered, compared, security });
+    diffOperation({
+      domain,
+      before,
+      after,
+      oldOp: op,
+      newOp: next,
+      add,
+      descriptions,
+      scopesDocumented,
+      covered,
+      compared,
+      security,
+    });
   }
 
   if (scopesDocumented.length > 0) {
@@ -108,17 +152,34 @@ function diffDomain(before: DomainWithSpec, after: DomainWithSpec, add: Add): vo
   }
   const kept = [...oldOps.keys()].filter((key) => newOps.has(key)).length;
   for (const { rule, message, ops } of security.values()) {
-    if (ops.length === 1) add(rule, { domain, ...about(domain, ops[0]!), location: "security", message: `${ops[0]!.method} ${ops[0]!.path}: ${message}` });
+    if (ops.length === 1)
+      add(rule, {
+        domain,
+        ...about(domain, ops[0]!),
+        location: "security",
+        message: `${ops[0]!.method} ${ops[0]!.path}: ${message}`,
+      });
     else {
-      if (ops.length === kept) add(rule, { domain, location: "security", message: `all ${ops.length} operations: ${message}` });
-      else add(rule, { domain, location: "security", message: `${ops.length} operations: ${message}`, details: ops.map((o) => `${o.method} ${o.path}`) });
+      if (ops.length === kept)
+        add(rule, { domain, location: "security", message: `all ${ops.length} operations: ${message}` });
+      else
+        add(rule, {
+          domain,
+          location: "security",
+          message: `${ops.length} operations: ${message}`,
+          details: ops.map((o) => `${o.method} ${o.path}`),
+        });
     }
   }
   diffServers(before, after, add, domain);
   const renamed = diffSchemaNames(before, after, add, domain);
   diffTypes(before, after, add, { covered, compared }, renamed, descriptions);
   if (descriptions.length > 0) {
-    add("description-changed", { domain, message: `descriptions changed in ${descriptions.length} place(s)`, details: descriptions.sort() });
+    add("description-changed", {
+      domain,
+      message: `descriptions changed in ${descriptions.length} place(s)`,
+      details: descriptions.sort(),
+    });
   }
 }
 
@@ -140,7 +201,10 @@ interface OperationPair {
 }
 
 function about(domain: string, op: OperationModel): Pick<Change, "operation" | "clientMethod"> {
-  return { operation: { method: op.method, path: op.path, operationId: op.operationId }, clientMethod: clientMethod(domain, op) };
+  return {
+    operation: { method: op.method, path: op.path, operationId: op.operationId },
+    clientMethod: clientMethod(domain, op),
+  };
 }
 
 function diffOperation(pair: OperationPair): void {
@@ -153,11 +217,17 @@ function diffOperation(pair: OperationPair): void {
     add(rule, { domain, ...base, location, ...(type ? { type } : {}), message: `${label}: ${message}` });
   };
 
-  if (!oldOp.deprecated && newOp.deprecated) emit("api-deprecated", `deprecated${newOp.deprecatedMessage ? `: ${newOp.deprecatedMessage}` : ""}`);
+  if (!oldOp.deprecated && newOp.deprecated)
+    emit("api-deprecated", `deprecated${newOp.deprecatedMessage ? `: ${newOp.deprecatedMessage}` : ""}`);
   if (oldOp.deprecated && !newOp.deprecated) emit("api-reactivated", "no longer deprecated");
   const oldMethod = clientMethod(domain, oldOp);
-  if (oldMethod !== base.clientMethod) emit("api-operation-id-changed", `operationId ${oldOp.operationId} → ${newOp.operationId}: ${oldMethod} is now ${base.clientMethod}`);
-  if ((oldOp.summary ?? "") !== (newOp.summary ?? "") || (oldOp.description ?? "") !== (newOp.description ?? "")) descriptions.push(`${label}: summary or description`);
+  if (oldMethod !== base.clientMethod)
+    emit(
+      "api-operation-id-changed",
+      `operationId ${oldOp.operationId} → ${newOp.operationId}: ${oldMethod} is now ${base.clientMethod}`,
+    );
+  if ((oldOp.summary ?? "") !== (newOp.summary ?? "") || (oldOp.description ?? "") !== (newOp.description ?? ""))
+    descriptions.push(`${label}: summary or description`);
 
   const oldRaw = rawOperation(before.document, oldOp);
   const newRaw = rawOperation(after.document, newOp);
@@ -166,10 +236,13 @@ function diffOperation(pair: OperationPair): void {
   diffResponses(pair, oldRaw, newRaw, emit, label);
 
   diffSecurity(pair, oldRaw, newRaw);
-  if (oldOp.scopes.length === 0 && newOp.scopes.length > 0) pair.scopesDocumented.push(`${label}: ${newOp.scopes.join(", ")}`);
+  if (oldOp.scopes.length === 0 && newOp.scopes.length > 0)
+    pair.scopesDocumented.push(`${label}: ${newOp.scopes.join(", ")}`);
   else {
-    for (const scope of newOp.scopes) if (!oldOp.scopes.includes(scope)) emit("api-security-scope-added", `now needs the OAuth scope ${scope}`);
-    for (const scope of oldOp.scopes) if (!newOp.scopes.includes(scope)) emit("api-security-scope-removed", `no longer needs the OAuth scope ${scope}`);
+    for (const scope of newOp.scopes)
+      if (!oldOp.scopes.includes(scope)) emit("api-security-scope-added", `now needs the OAuth scope ${scope}`);
+    for (const scope of oldOp.scopes)
+      if (!newOp.scopes.includes(scope)) emit("api-security-scope-removed", `no longer needs the OAuth scope ${scope}`);
   }
 }
 
@@ -184,8 +257,13 @@ function onDescription(pair: OperationPair, place: string) {
   };
 }
 
-function rawOperation(doc: OpenApiDocument, op: OperationModel): { doc: OpenApiDocument; op: OperationObject; params: Map<string, ParameterObject> } {
-  const item = resolvePointer(doc, `/paths/${escapePointerSegment(op.path)}`) as Record<string, unknown> & { parameters?: (ParameterObject | Reference)[] };
+function rawOperation(
+  doc: OpenApiDocument,
+  op: OperationModel,
+): { doc: OpenApiDocument; op: OperationObject; params: Map<string, ParameterObject> } {
+  const item = resolvePointer(doc, `/paths/${escapePointerSegment(op.path)}`) as Record<string, unknown> & {
+    parameters?: (ParameterObject | Reference)[];
+  };
   const raw = item[op.method.toLowerCase()] as OperationObject;
   const params = new Map<string, ParameterObject>();
   for (const param of mergeParameters(doc, item.parameters ?? [], raw.parameters ?? [])) {
@@ -194,7 +272,13 @@ function rawOperation(doc: OpenApiDocument, op: OperationModel): { doc: OpenApiD
   return { doc, op: raw, params };
 }
 
-function diffParameters(pair: OperationPair, older: ReturnType<typeof rawOperation>, newer: ReturnType<typeof rawOperation>, emit: Emit, label: string): void {
+function diffParameters(
+  pair: OperationPair,
+  older: ReturnType<typeof rawOperation>,
+  newer: ReturnType<typeof rawOperation>,
+  emit: Emit,
+  label: string,
+): void {
   for (const [key, param] of newer.params) {
     const where = `${param.in} parameter ${param.name}`;
     const old = older.params.get(key);
@@ -205,18 +289,30 @@ function diffParameters(pair: OperationPair, older: ReturnType<typeof rawOperati
     }
     if (!old.required && param.required) emit("request-parameter-became-required", `${where} became required`, where);
     if (old.required && !param.required) emit("request-parameter-became-optional", `${where} became optional`, where);
-    if ((old.description ?? "").trim() !== (param.description ?? "").trim()) pair.descriptions.push(`${label}: ${where}`);
+    if ((old.description ?? "").trim() !== (param.description ?? "").trim())
+      pair.descriptions.push(`${label}: ${where}`);
     compareSchemas(
       { doc: older.doc, schema: old.schema },
       { doc: newer.doc, schema: param.schema },
       "request",
-      (change) => emit(parameterRule(change), `${where}${change.path ? ` ${change.path}` : ""}: ${change.message}`, where, change.owner ? change : undefined),
+      (change) =>
+        emit(
+          parameterRule(change),
+          `${where}${change.path ? ` ${change.path}` : ""}: ${change.message}`,
+          where,
+          change.owner ? change : undefined,
+        ),
       onDescription(pair, `${label}: ${where}`),
       { compared: pair.compared },
     );
   }
   for (const [key, param] of older.params) {
-    if (!newer.params.has(key)) emit("request-parameter-removed", `${param.in} parameter ${param.name} was removed`, `${param.in} parameter ${param.name}`);
+    if (!newer.params.has(key))
+      emit(
+        "request-parameter-removed",
+        `${param.in} parameter ${param.name} was removed`,
+        `${param.in} parameter ${param.name}`,
+      );
   }
 }
 
@@ -227,12 +323,21 @@ function parameterRule(change: SchemaChange): Rule {
   return (renamed in RULES ? renamed : change.rule) as Rule;
 }
 
-function jsonContent(doc: OpenApiDocument, holder: RequestBodyObject | ResponseObject | undefined): Map<string, unknown> {
+function jsonContent(
+  doc: OpenApiDocument,
+  holder: RequestBodyObject | ResponseObject | undefined,
+): Map<string, unknown> {
   const content = holder?.content ?? {};
   return new Map(Object.entries(content).map(([type, media]) => [type, media?.schema]));
 }
 
-function diffRequestBody(pair: OperationPair, older: ReturnType<typeof rawOperation>, newer: ReturnType<typeof rawOperation>, emit: Emit, label: string): void {
+function diffRequestBody(
+  pair: OperationPair,
+  older: ReturnType<typeof rawOperation>,
+  newer: ReturnType<typeof rawOperation>,
+  emit: Emit,
+  label: string,
+): void {
   const oldBody = older.op.requestBody ? deref<RequestBodyObject>(older.doc, older.op.requestBody) : undefined;
   const newBody = newer.op.requestBody ? deref<RequestBodyObject>(newer.doc, newer.op.requestBody) : undefined;
   if (!oldBody && newBody) return emit("request-body-added", "now takes a request body", "request body");
@@ -245,17 +350,31 @@ function diffRequestBody(pair: OperationPair, older: ReturnType<typeof rawOperat
     { doc: older.doc, schema: oldSchema },
     { doc: newer.doc, schema: newSchema },
     "request",
-    (change) => emit(change.rule, `request body ${change.message}`, `request body${change.path ? ` ${change.path}` : ""}`, change.owner ? change : undefined),
+    (change) =>
+      emit(
+        change.rule,
+        `request body ${change.message}`,
+        `request body${change.path ? ` ${change.path}` : ""}`,
+        change.owner ? change : undefined,
+      ),
     onDescription(pair, `${label}: request body`),
     { compared: pair.compared },
   );
 }
 
-function diffResponses(pair: OperationPair, older: ReturnType<typeof rawOperation>, newer: ReturnType<typeof rawOperation>, emit: Emit, label: string): void {
+function diffResponses(
+  pair: OperationPair,
+  older: ReturnType<typeof rawOperation>,
+  newer: ReturnType<typeof rawOperation>,
+  emit: Emit,
+  label: string,
+): void {
   const success = (op: OperationObject) => Object.keys(op.responses ?? {}).filter((status) => /^2/.test(status));
   const oldStatuses = success(older.op);
   const newStatuses = success(newer.op);
-  for (const status of newStatuses) if (!oldStatuses.includes(status)) emit("response-success-status-added", `new success status ${status}`, `response ${status}`);
+  for (const status of newStatuses)
+    if (!oldStatuses.includes(status))
+      emit("response-success-status-added", `new success status ${status}`, `response ${status}`);
   for (const status of oldStatuses) {
     if (!newStatuses.includes(status)) {
       emit("response-success-status-removed", `success status ${status} is gone`, `response ${status}`);
@@ -263,8 +382,12 @@ function diffResponses(pair: OperationPair, older: ReturnType<typeof rawOperatio
     }
     const oldContent = jsonContent(older.doc, deref<ResponseObject>(older.doc, older.op.responses![status]!));
     const newContent = jsonContent(newer.doc, deref<ResponseObject>(newer.doc, newer.op.responses![status]!));
-    for (const type of newContent.keys()) if (!oldContent.has(type)) emit("response-media-type-added", `response ${status} can now be ${type}`, `response ${status}`);
-    for (const type of oldContent.keys()) if (!newContent.has(type)) emit("response-media-type-removed", `response ${status} is no longer ${type}`, `response ${status}`);
+    for (const type of newContent.keys())
+      if (!oldContent.has(type))
+        emit("response-media-type-added", `response ${status} can now be ${type}`, `response ${status}`);
+    for (const type of oldContent.keys())
+      if (!newContent.has(type))
+        emit("response-media-type-removed", `response ${status} is no longer ${type}`, `response ${status}`);
     const oldSchema = firstJson(oldContent);
     const newSchema = firstJson(newContent);
     if (oldSchema === undefined || newSchema === undefined) continue;
@@ -272,7 +395,13 @@ function diffResponses(pair: OperationPair, older: ReturnType<typeof rawOperatio
       { doc: older.doc, schema: oldSchema },
       { doc: newer.doc, schema: newSchema },
       "response",
-      (change) => emit(change.rule, `response ${status} ${change.message}`, `response ${status}${change.path ? ` ${change.path}` : ""}`, change.owner ? change : undefined),
+      (change) =>
+        emit(
+          change.rule,
+          `response ${status} ${change.message}`,
+          `response ${status}${change.path ? ` ${change.path}` : ""}`,
+          change.owner ? change : undefined,
+        ),
       onDescription(pair, `${label}: response ${status}`),
       { compared: pair.compared },
     );
@@ -306,9 +435,17 @@ function diffSchemaNames(before: DomainWithSpec, after: DomainWithSpec, add: Add
       const oldType = before.schemaNames.get(name) ?? name;
       const newType = after.schemaNames.get(matches[0]!) ?? matches[0]!;
       if (oldType !== newType) {
-        add("schema-renamed", { domain, location: `schema ${name}`, message: `schema ${name} is now ${matches[0]} (same shape): the exported type ${oldType} is now ${newType}` });
+        add("schema-renamed", {
+          domain,
+          location: `schema ${name}`,
+          message: `schema ${name} is now ${matches[0]} (same shape): the exported type ${oldType} is now ${newType}`,
+        });
       } else {
-        add("schema-renamed-same-type", { domain, location: `schema ${name}`, message: `schema ${name} is now ${matches[0]} (same shape); the exported type keeps its name ${newType}` });
+        add("schema-renamed-same-type", {
+          domain,
+          location: `schema ${name}`,
+          message: `schema ${name} is now ${matches[0]} (same shape); the exported type keeps its name ${newType}`,
+        });
       }
     }
   }
@@ -325,8 +462,13 @@ const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${escapePoint
 
 /** A security scheme by what it asks of a caller (so a scheme renamed in the spec is the same scheme). */
 function schemeKey(doc: OpenApiDocument, name: string): { key: string; label: string } {
-  const scheme = ((doc.components as { securitySchemes?: Record<string, unknown> } | undefined)?.securitySchemes?.[name] ?? {}) as Record<string, unknown>;
-  const resolved = typeof scheme.$ref === "string" ? ((resolvePointer(doc, scheme.$ref.slice(1)) ?? {}) as Record<string, unknown>) : scheme;
+  const scheme = ((doc.components as { securitySchemes?: Record<string, unknown> } | undefined)?.securitySchemes?.[
+    name
+  ] ?? {}) as Record<string, unknown>;
+  const resolved =
+    typeof scheme.$ref === "string"
+      ? ((resolvePointer(doc, scheme.$ref.slice(1)) ?? {}) as Record<string, unknown>)
+      : scheme;
   switch (resolved.type) {
     case "apiKey":
       return { key: `apiKey ${resolved.in} ${resolved.name}`, label: `${name} (${resolved.in} ${resolved.name})` };
@@ -342,15 +484,25 @@ function schemeKey(doc: OpenApiDocument, name: string): { key: string; label: st
 /** The alternatives an operation accepts (its own `security`, or the document's), each a set of schemes; scopes aside. */
 const alternativesCache = new WeakMap<object, Map<string, { schemes: Map<string, string>; label: string }>>();
 
-function securityAlternatives(doc: OpenApiDocument, op: OperationObject): Map<string, { schemes: Map<string, string>; label: string }> {
+function securityAlternatives(
+  doc: OpenApiDocument,
+  op: OperationObject,
+): Map<string, { schemes: Map<string, string>; label: string }> {
   const requirements = op.security ?? (doc as { security?: Record<string, string[]>[] }).security ?? [];
   const hit = alternativesCache.get(requirements); // the document's own list is shared by all its operations
   if (hit) return hit;
   const alternatives = new Map<string, { schemes: Map<string, string>; label: string }>();
   for (const requirement of requirements) {
-    const schemes = new Map(Object.keys(requirement).map((name) => schemeKey(doc, name)).map(({ key, label }) => [key, label]));
+    const schemes = new Map(
+      Object.keys(requirement)
+        .map((name) => schemeKey(doc, name))
+        .map(({ key, label }) => [key, label]),
+    );
     const key = [...schemes.keys()].sort().join(" + ");
-    alternatives.set(key, { schemes, label: schemes.size === 0 ? "no authentication" : [...schemes.values()].sort().join(" + ") });
+    alternatives.set(key, {
+      schemes,
+      label: schemes.size === 0 ? "no authentication" : [...schemes.values()].sort().join(" + "),
+    });
   }
   alternativesCache.set(requirements, alternatives);
   return alternatives;
@@ -362,7 +514,11 @@ function securityAlternatives(doc: OpenApiDocument, op: OperationObject): Map<st
  * alternative). Grouped by what changed: a spec-wide change is one entry per domain. An operation that
  * declared no security before has its requirements documented, not changed.
  */
-function diffSecurity(pair: OperationPair, older: ReturnType<typeof rawOperation>, newer: ReturnType<typeof rawOperation>): void {
+function diffSecurity(
+  pair: OperationPair,
+  older: ReturnType<typeof rawOperation>,
+  newer: ReturnType<typeof rawOperation>,
+): void {
   const before = securityAlternatives(older.doc, older.op);
   const after = securityAlternatives(newer.doc, newer.op);
   if (before.size === 0) return; // nothing was declared: now documented (see api-security-scopes-documented), not changed
@@ -370,17 +526,25 @@ function diffSecurity(pair: OperationPair, older: ReturnType<typeof rawOperation
   const extended = new Set<string>();
   for (const [key, alternative] of before) {
     if (after.has(key)) continue;
-    const wider = [...after].find(([newKey, next]) => !before.has(newKey) && alternative.schemes.size > 0 && [...alternative.schemes.keys()].every((scheme) => next.schemes.has(scheme)));
+    const wider = [...after].find(
+      ([newKey, next]) =>
+        !before.has(newKey) &&
+        alternative.schemes.size > 0 &&
+        [...alternative.schemes.keys()].every((scheme) => next.schemes.has(scheme)),
+    );
     if (wider) {
       extended.add(wider[0]);
-      const more = [...wider[1].schemes].filter(([scheme]) => !alternative.schemes.has(scheme)).map(([, label]) => label);
+      const more = [...wider[1].schemes]
+        .filter(([scheme]) => !alternative.schemes.has(scheme))
+        .map(([, label]) => label);
       found.push({ rule: "api-security-added", message: `${alternative.label} now also needs ${more.join(" + ")}` });
     } else {
       found.push({ rule: "api-security-removed", message: `no longer accepts ${alternative.label}` });
     }
   }
   for (const [key, alternative] of after) {
-    if (!before.has(key) && !extended.has(key)) found.push({ rule: "api-security-added", message: `new security requirement ${alternative.label}` });
+    if (!before.has(key) && !extended.has(key))
+      found.push({ rule: "api-security-added", message: `new security requirement ${alternative.label}` });
   }
   for (const { rule, message } of found) {
     const group = `${rule}\n${message}`;
@@ -392,12 +556,20 @@ function diffSecurity(pair: OperationPair, older: ReturnType<typeof rawOperation
 
 /** Server URLs added or removed (the path part is the domain itself; hosts and extra servers are info). */
 function diffServers(before: DomainWithSpec, after: DomainWithSpec, add: Add, domain: string): void {
-  const urls = (doc: OpenApiDocument) => new Set(((doc as { servers?: { url?: string }[] }).servers ?? []).map((server) => String(server.url ?? "").replace(/\/+$/, "")));
+  const urls = (doc: OpenApiDocument) =>
+    new Set(
+      ((doc as { servers?: { url?: string }[] }).servers ?? []).map((server) =>
+        String(server.url ?? "").replace(/\/+$/, ""),
+      ),
+    );
   const [oldUrls, newUrls] = [urls(before.document), urls(after.document)];
   const added = [...newUrls].filter((url) => !oldUrls.has(url)).sort();
   const removed = [...oldUrls].filter((url) => !newUrls.has(url)).sort();
   if (added.length === 0 && removed.length === 0) return;
-  const parts = [...(added.length ? [`added ${added.join(", ")}`] : []), ...(removed.length ? [`removed ${removed.join(", ")}`] : [])];
+  const parts = [
+    ...(added.length ? [`added ${added.join(", ")}`] : []),
+    ...(removed.length ? [`removed ${removed.join(", ")}`] : []),
+  ];
   add("servers-changed", { domain, location: "servers", message: `servers: ${parts.join("; ")}` });
 }
 
@@ -419,7 +591,8 @@ function componentUses(domain: DomainWithSpec): Map<string, Uses> {
       if (Array.isArray(node)) stack.push(...node);
       else
         for (const [key, child] of Object.entries(node)) {
-          if (key === "$ref" && typeof child === "string" && child.startsWith("#/components/schemas/")) into.add(unescapePointerSegment(decodeURIComponent(child.slice(21))));
+          if (key === "$ref" && typeof child === "string" && child.startsWith("#/components/schemas/"))
+            into.add(unescapePointerSegment(decodeURIComponent(child.slice(21))));
           else if (typeof child === "object") stack.push(child);
         }
     }
@@ -450,7 +623,10 @@ function componentUses(domain: DomainWithSpec): Map<string, Uses> {
     if (raw.op.requestBody) refsIn(deref<RequestBodyObject>(doc, raw.op.requestBody), request);
     for (const answer of Object.values(raw.op.responses ?? {})) refsIn(deref<ResponseObject>(doc, answer!), response);
     const method = clientMethod(domain.name, op);
-    for (const [side, start] of [["request", request], ["response", response]] as const) {
+    for (const [side, start] of [
+      ["request", request],
+      ["response", response],
+    ] as const) {
       for (const name of closure(start)) {
         const entry = uses.get(name) ?? { request: new Set(), response: new Set() };
         entry[side].add(method);
@@ -504,8 +680,12 @@ function diffTypes(
       if (renamed.old.has(oldSchema!)) continue; // schema-renamed says where it went
       const now = after.schemaNames.get(oldSchema!);
       add("type-removed", {
-        domain, location, type: name,
-        message: now ? `exported type ${name} is gone: its schema ${oldSchema} is now exported as ${now}` : `exported type ${name} (schema ${oldSchema}) was removed`,
+        domain,
+        location,
+        type: name,
+        message: now
+          ? `exported type ${name} is gone: its schema ${oldSchema} is now exported as ${now}`
+          : `exported type ${name} (schema ${oldSchema}) was removed`,
       });
       continue;
     }
@@ -546,11 +726,18 @@ function diffTypes(
     }
     // The name now stands for another schema: the old schema is still there under another name, or the old
     // shape reappears under a new name (ServiceTitan's `…Request` → `…RequestOld`).
-    const movedTo = oldSchema !== newSchema && oldSchema in newSchemas ? oldSchema : oldSchema === newSchema ? appearedWithShape(fingerprint(before.document, schemaRef(oldSchema)))[0] : undefined;
+    const movedTo =
+      oldSchema !== newSchema && oldSchema in newSchemas
+        ? oldSchema
+        : oldSchema === newSchema
+          ? appearedWithShape(fingerprint(before.document, schemaRef(oldSchema)))[0]
+          : undefined;
     if (movedTo !== undefined) {
       const users = [...(newUses.get(movedTo)?.request ?? []), ...(newUses.get(movedTo)?.response ?? [])];
       add("type-name-reused", {
-        domain, location, type: name,
+        domain,
+        location,
+        type: name,
         message:
           `exported type ${name} now stands for another schema${oldSchema === newSchema ? "" : ` (${newSchema}, was ${oldSchema})`}: ` +
           `its old shape is now ${movedTo} (exported as ${after.schemaNames.get(movedTo) ?? movedTo})${users.length ? `, which ${[...new Set(users)].sort().join(", ")} use(s)` : ""}`,
@@ -560,7 +747,12 @@ function diffTypes(
     }
     descriptions.push(...edited);
     for (const change of fresh) {
-      add(change.rule, { domain, location: `${location}${change.path ? ` ${change.path}` : ""}`, type: name, message: `type ${name}: ${change.message}` });
+      add(change.rule, {
+        domain,
+        location: `${location}${change.path ? ` ${change.path}` : ""}`,
+        type: name,
+        message: `type ${name}: ${change.message}`,
+      });
     }
   }
 }

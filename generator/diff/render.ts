@@ -14,7 +14,9 @@ export const COMMENT_MARKER = "<!-- stgen-diff -->";
 export function renderSummary(report: DiffReport): string {
   const full = renderMarkdown(report);
   const folded = full.indexOf("<details>");
-  return (folded === -1 ? full : full.slice(0, folded)).trimEnd() + "\n\nRun `stgen diff` for warnings and other changes.\n";
+  return (
+    (folded === -1 ? full : full.slice(0, folded)).trimEnd() + "\n\nRun `stgen diff` for warnings and other changes.\n"
+  );
 }
 
 /**
@@ -40,7 +42,8 @@ export function renderMarkdown(report: DiffReport): string {
   ];
   if (report.domains.length > 0) {
     lines.push("| domain | breaking | warning | info |", "|---|---:|---:|---:|");
-    for (const d of report.domains) lines.push(`| ${d.name} | ${d.breaking || ""} | ${d.warning || ""} | ${d.info || ""} |`);
+    for (const d of report.domains)
+      lines.push(`| ${d.name} | ${d.breaking || ""} | ${d.warning || ""} | ${d.info || ""} |`);
     lines.push("");
   }
   const bySeverity = (severity: Severity) => report.changes.filter((c) => c.severity === severity);
@@ -49,7 +52,14 @@ export function renderMarkdown(report: DiffReport): string {
   for (const severity of ["warning", "info"] as const) {
     const list = bySeverity(severity);
     if (list.length === 0) continue;
-    lines.push(`<details><summary>${HEADINGS[severity]} (${list.length})</summary>`, "", ...list.map(item), "", "</details>", "");
+    lines.push(
+      `<details><summary>${HEADINGS[severity]} (${list.length})</summary>`,
+      "",
+      ...list.map(item),
+      "",
+      "</details>",
+      "",
+    );
   }
   return lines.join("\n");
 }

@@ -63,12 +63,28 @@ export function viewOf(doc: OpenApiDocument, raw: unknown): SchemaView {
     const hit = perDoc.get(raw);
     if (hit) return hit;
   }
-  const view: SchemaView = { types: [], nullable: false, onlyNull: false, typeLabel: "", constraints: NO_CONSTRAINTS, constrained: false, properties: {}, required: new Set(), variants: [] };
+  const view: SchemaView = {
+    types: [],
+    nullable: false,
+    onlyNull: false,
+    typeLabel: "",
+    constraints: NO_CONSTRAINTS,
+    constrained: false,
+    properties: {},
+    required: new Set(),
+    variants: [],
+  };
   merge(doc, raw, view, 0);
   view.types.sort();
   view.enum?.sort();
   // (`onlyNull` meant "a `type` said null" while merging.)
-  view.onlyNull = view.onlyNull && view.types.length === 0 && view.enum === undefined && Object.keys(view.properties).length === 0 && view.items === undefined && view.variants.length === 0;
+  view.onlyNull =
+    view.onlyNull &&
+    view.types.length === 0 &&
+    view.enum === undefined &&
+    Object.keys(view.properties).length === 0 &&
+    view.items === undefined &&
+    view.variants.length === 0;
   view.typeLabel = view.onlyNull ? "null" : view.types.length === 1 ? view.types[0]! : view.types.join("|");
   view.constrained = view.constraints !== NO_CONSTRAINTS;
   perDoc?.set(raw as object, view);
@@ -92,7 +108,8 @@ function merge(doc: OpenApiDocument, raw: unknown, view: SchemaView, depth: numb
 
 function mergeKeywords(doc: OpenApiDocument, schema: Record<string, unknown>, view: SchemaView, depth: number): void {
   if (schema.nullable === true) view.nullable = true;
-  const types = typeof schema.type === "string" ? [schema.type] : Array.isArray(schema.type) ? (schema.type as string[]) : [];
+  const types =
+    typeof schema.type === "string" ? [schema.type] : Array.isArray(schema.type) ? (schema.type as string[]) : [];
   for (const type of types) {
     if (type === "null") view.nullable = view.onlyNull = true;
     else if (!view.types.includes(type)) view.types.push(type);
@@ -106,7 +123,8 @@ function mergeKeywords(doc: OpenApiDocument, schema: Record<string, unknown>, vi
     view.constraints[keyword] = value;
   }
   // 3.0: `minimum: 5, exclusiveMinimum: true` is 3.1's `exclusiveMinimum: 5`.
-  if ((schema.exclusiveMinimum === true || schema.exclusiveMaximum === true) && view.constraints === NO_CONSTRAINTS) view.constraints = {};
+  if ((schema.exclusiveMinimum === true || schema.exclusiveMaximum === true) && view.constraints === NO_CONSTRAINTS)
+    view.constraints = {};
   if (schema.exclusiveMinimum === true && typeof schema.minimum === "number") {
     view.constraints.exclusiveMinimum = schema.minimum;
     delete view.constraints.minimum;
@@ -115,7 +133,8 @@ function mergeKeywords(doc: OpenApiDocument, schema: Record<string, unknown>, vi
     view.constraints.exclusiveMaximum = schema.maximum;
     delete view.constraints.maximum;
   }
-  if (typeof schema.description === "string" && view.description === undefined) view.description = schema.description.trim();
+  if (typeof schema.description === "string" && view.description === undefined)
+    view.description = schema.description.trim();
   if (Array.isArray(schema.enum)) {
     if (schema.enum.includes(null)) view.nullable = true;
     view.enum = schema.enum.filter((value) => value !== null).map((value) => JSON.stringify(value));
@@ -123,7 +142,8 @@ function mergeKeywords(doc: OpenApiDocument, schema: Record<string, unknown>, vi
   if (schema.properties && typeof schema.properties === "object") Object.assign(view.properties, schema.properties);
   if (Array.isArray(schema.required)) for (const name of schema.required) view.required.add(String(name));
   if (schema.items !== undefined) view.items = schema.items;
-  if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) view.additionalProperties = schema.additionalProperties;
+  if (schema.additionalProperties !== undefined && schema.additionalProperties !== false)
+    view.additionalProperties = schema.additionalProperties;
   for (const part of (schema.allOf as unknown[] | undefined) ?? []) merge(doc, part, view, depth + 1);
   const branches = (schema.oneOf ?? schema.anyOf) as unknown[] | undefined;
   if (branches) {
@@ -136,7 +156,13 @@ function mergeKeywords(doc: OpenApiDocument, schema: Record<string, unknown>, vi
 
 function isNullOnly(doc: OpenApiDocument, raw: unknown): boolean {
   const view = viewOf(doc, raw);
-  return view.nullable && view.types.length === 0 && Object.keys(view.properties).length === 0 && view.variants.length === 0 && view.items === undefined;
+  return (
+    view.nullable &&
+    view.types.length === 0 &&
+    Object.keys(view.properties).length === 0 &&
+    view.variants.length === 0 &&
+    view.items === undefined
+  );
 }
 
 /** A canonical text of a schema's structure (no descriptions), `depth` levels deep: equal for equal shapes. */
@@ -147,7 +173,10 @@ export function fingerprint(doc: OpenApiDocument, raw: unknown, depth = 4, trail
   if (depth === 0) return `${view.types.join("|")}`;
   const props = Object.keys(view.properties)
     .sort()
-    .map((name) => `${name}${view.required.has(name) ? "!" : "?"}:${fingerprint(doc, view.properties[name], depth - 1, next)}`);
+    .map(
+      (name) =>
+        `${name}${view.required.has(name) ? "!" : "?"}:${fingerprint(doc, view.properties[name], depth - 1, next)}`,
+    );
   return JSON.stringify([
     view.types,
     view.nullable,

@@ -26,14 +26,20 @@ export async function readReleaseAtRef(ref: string, folder = "specs"): Promise<R
   try {
     listing = await git("ls-tree", "--name-only", `${ref}:${folder}`);
   } catch (error) {
-    throw new Error(`cannot read ${folder}/ at git ref '${ref}': ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
+    throw new Error(
+      `cannot read ${folder}/ at git ref '${ref}': ${String((error as { stderr?: string }).stderr ?? error).trim()}`,
+    );
   }
   const dir = await mkdtemp(path.join(tmpdir(), "stgen-base-"));
   try {
-    for (const name of listing.split("\n").filter(Boolean)) await writeFile(path.join(dir, name), await git("show", `${ref}:${folder}/${name}`));
+    for (const name of listing.split("\n").filter(Boolean))
+      await writeFile(path.join(dir, name), await git("show", `${ref}:${folder}/${name}`));
     await listSpecFiles(dir); // a clear error if the ref has no specs there
     const specs = await loadSpecs(dir);
-    return { label: `${ref}:${folder}`, specs: specs.map((spec) => ({ ...spec, displayPath: `${ref}:${folder}/${spec.file}` })) };
+    return {
+      label: `${ref}:${folder}`,
+      specs: specs.map((spec) => ({ ...spec, displayPath: `${ref}:${folder}/${spec.file}` })),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

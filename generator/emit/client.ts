@@ -1,9 +1,25 @@
-import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, PropertySignatureStructure, StatementStructures } from "ts-morph";
+import type {
+  InterfaceDeclarationStructure,
+  MethodSignatureStructure,
+  OptionalKind,
+  PropertySignatureStructure,
+  StatementStructures,
+} from "ts-morph";
 import type { DomainModel, OperationModel } from "../model/domain-model.js";
 import { domainClientName, domainFactoryName, groupInterfaceName } from "../model/naming.js";
 import { RUNTIME_SPECIFIER } from "../model/public-names.js";
 import { domainHeader } from "./header.js";
-import { doc, importList, objectLiteral, objectType, printTypeScript, PRINT_WIDTH, propertyName, StructureKind, typeAlias } from "./print.js";
+import {
+  doc,
+  importList,
+  objectLiteral,
+  objectType,
+  printTypeScript,
+  PRINT_WIDTH,
+  propertyName,
+  StructureKind,
+  typeAlias,
+} from "./print.js";
 
 /**
  * A domain's `client.ts`. Group by group, in one order: the argument and result types of its operations,
@@ -22,14 +38,22 @@ export function emitClient(domain: DomainModel): string {
     if (group === null) continue;
     const api = groupInterfaceName(group);
     body.push(
-      apiInterface(api, `\`${domain.name}.${group}\`: ${operations.length} operation${operations.length === 1 ? "" : "s"} of ${domain.title} (${domain.file}).`, operations, types),
+      apiInterface(
+        api,
+        `\`${domain.name}.${group}\`: ${operations.length} operation${operations.length === 1 ? "" : "s"} of ${domain.title} (${domain.file}).`,
+        operations,
+        types,
+      ),
       table(tableName(group), api, operations),
     );
   }
   const client = domainClientName(domain.name);
   const own = inInterfaceOrder(groups.get(null) ?? []);
   body.push(domainInterface(domain, groups, types));
-  if (own.length > 0) body.push(table("domainOperations", `Pick<${client}, ${own.map((op) => JSON.stringify(op.methodName)).join(" | ")}>`, own));
+  if (own.length > 0)
+    body.push(
+      table("domainOperations", `Pick<${client}, ${own.map((op) => JSON.stringify(op.methodName)).join(" | ")}>`, own),
+    );
   body.push(definition(domain, groups), factory(domain));
   return printTypeScript(domainHeader(domain), [...imports(domain, types), ...body]);
 }
@@ -70,7 +94,12 @@ function tableName(group: string): string {
   return `${group}Operations`;
 }
 
-function apiInterface(name: string, description: string, operations: OperationModel[], types: OperationTypes): InterfaceDeclarationStructure {
+function apiInterface(
+  name: string,
+  description: string,
+  operations: OperationModel[],
+  types: OperationTypes,
+): InterfaceDeclarationStructure {
   return {
     kind: StructureKind.Interface,
     name,
@@ -81,10 +110,16 @@ function apiInterface(name: string, description: string, operations: OperationMo
   };
 }
 
-function domainInterface(domain: DomainModel, groups: Map<string | null, OperationModel[]>, types: OperationTypes): InterfaceDeclarationStructure {
+function domainInterface(
+  domain: DomainModel,
+  groups: Map<string | null, OperationModel[]>,
+  types: OperationTypes,
+): InterfaceDeclarationStructure {
   const own = groups.get(null) ?? [];
   const properties: OptionalKind<PropertySignatureStructure>[] = [];
-  for (const group of groups.keys()) if (group !== null) properties.push({ name: propertyName(group), isReadonly: true, type: groupInterfaceName(group) });
+  for (const group of groups.keys())
+    if (group !== null)
+      properties.push({ name: propertyName(group), isReadonly: true, type: groupInterfaceName(group) });
   return {
     kind: StructureKind.Interface,
     name: domainClientName(domain.name),
@@ -123,7 +158,9 @@ function tableEntry(op: OperationModel): [string, string][] {
     ["path", JSON.stringify(op.path)],
     ["result", JSON.stringify(op.resultKind)],
   ];
-  const renames = op.queryParams.filter((p) => p.arg !== p.name).map((p) => `${propertyName(p.arg)}: ${JSON.stringify(p.name)}`);
+  const renames = op.queryParams
+    .filter((p) => p.arg !== p.name)
+    .map((p) => `${propertyName(p.arg)}: ${JSON.stringify(p.name)}`);
   if (renames.length > 0) entry.push(["rename", `{ ${renames.join(", ")} }`]);
   if (op.body?.binaryFields.length) entry.push(["body", JSON.stringify("multipart")]);
   if (op.scopes.length > 0) entry.push(["scopes", `[${op.scopes.map((s) => JSON.stringify(s)).join(", ")}]`]); // named by a PermissionError on a 403
@@ -133,7 +170,9 @@ function tableEntry(op: OperationModel): [string, string][] {
 }
 
 function definition(domain: DomainModel, groups: Map<string | null, OperationModel[]>): string {
-  const members = [...groups.keys()].filter((group): group is string => group !== null).map((group) => `${propertyName(group)}: ${tableName(group)}`);
+  const members = [...groups.keys()]
+    .filter((group): group is string => group !== null)
+    .map((group) => `${propertyName(group)}: ${tableName(group)}`);
   return [
     `const domain = defineDomain<${domainClientName(domain.name)}>(${JSON.stringify(domain.modulePath)}, {`,
     `  groups: ${objectLiteral("  groups: ", members, "  ")},`,
@@ -147,7 +186,11 @@ function factory(domain: DomainModel): StatementStructures {
     kind: StructureKind.Function,
     name: domainFactoryName(domain.name),
     isExported: true,
-    docs: [doc(`The ${domain.title} client. Pass a config to use this domain alone, or the core of a \`createServiceTitan\` client to share its token and settings.`)],
+    docs: [
+      doc(
+        `The ${domain.title} client. Pass a config to use this domain alone, or the core of a \`createServiceTitan\` client to share its token and settings.`,
+      ),
+    ],
     parameters: [{ name: "config", type: "ServiceTitanConfig | ServiceTitanCore" }],
     returnType: domainClientName(domain.name),
     statements: ["return domain.create(config);"],
@@ -159,7 +202,10 @@ function methodSignature(op: OperationModel, types: OperationTypes): OptionalKin
   return {
     name: propertyName(op.methodName),
     docs: [methodDocs(op)],
-    parameters: [...(args ? [{ name: "args", type: args.name, hasQuestionToken: !args.required }] : []), { name: "options", type: "RequestOptions", hasQuestionToken: true }],
+    parameters: [
+      ...(args ? [{ name: "args", type: args.name, hasQuestionToken: !args.required }] : []),
+      { name: "options", type: "RequestOptions", hasQuestionToken: true },
+    ],
     returnType: `Promise<${types.result(op)}>`,
   };
 }
@@ -177,7 +223,10 @@ function pagingHelpers(op: OperationModel): "page" | "export" | null {
 /** A paged list or export feed: a property whose type is both the method and its helpers. */
 function pagedProperty(op: OperationModel, types: OperationTypes): OptionalKind<PropertySignatureStructure> {
   const args = types.args(op)!;
-  const type = op.pagination === "page" ? `PagedList<[args${args.required ? "" : "?"}: ${args.name}], ${types.result(op)}>` : `ExportFeed<${args.name}, ${types.result(op)}>`;
+  const type =
+    op.pagination === "page"
+      ? `PagedList<[args${args.required ? "" : "?"}: ${args.name}], ${types.result(op)}>`
+      : `ExportFeed<${args.name}, ${types.result(op)}>`;
   return { name: propertyName(op.methodName), docs: [methodDocs(op)], type };
 }
 
@@ -188,7 +237,9 @@ function methodDocs(op: OperationModel) {
   if (lines.length) lines.push("");
   lines.push(`\`${op.method} ${op.path}\` (operationId \`${op.operationId}\`)`);
   if (op.scopes.length) lines.push("", `OAuth scopes: ${op.scopes.map((s) => `\`${s}\``).join(", ")}`);
-  const tags = op.deprecated ? [{ tagName: "deprecated", text: op.deprecatedMessage ?? "ServiceTitan marks this operation deprecated." }] : [];
+  const tags = op.deprecated
+    ? [{ tagName: "deprecated", text: op.deprecatedMessage ?? "ServiceTitan marks this operation deprecated." }]
+    : [];
   return doc(lines.join("\n"), tags);
 }
 
@@ -219,7 +270,12 @@ class OperationTypes {
     const aliases: string[] = [];
     const args = this.argsType(op);
     // Parameters alone are an interface: an alias of NonNullable<…> would show as its whole structure on hover.
-    if (args !== null) aliases.push(args.startsWith("NonNullable<") && !args.includes(" & ") ? `export interface ${op.typeName}Args extends ${args} {}` : typeAlias(`${op.typeName}Args`, args));
+    if (args !== null)
+      aliases.push(
+        args.startsWith("NonNullable<") && !args.includes(" & ")
+          ? `export interface ${op.typeName}Args extends ${args} {}`
+          : typeAlias(`${op.typeName}Args`, args),
+      );
     const result = this.result(op);
     if (result === `${op.typeName}Result`) aliases.push(typeAlias(result, this.resultParts(op).join(" | ")));
     return aliases;
@@ -246,17 +302,27 @@ class OperationTypes {
   private argsType(op: OperationModel): string | null {
     const ref = `operations[${JSON.stringify(op.operationId)}]`;
     const bases: string[] = [];
-    const members = op.pathParams.map((p) => `${propertyName(p.arg)}: ${ref}["parameters"]["path"][${JSON.stringify(p.name)}]`);
+    const members = op.pathParams.map(
+      (p) => `${propertyName(p.arg)}: ${ref}["parameters"]["path"][${JSON.stringify(p.name)}]`,
+    );
     if (op.queryParams.length > 0) {
       const query = `NonNullable<${ref}["parameters"]["query"]>`;
       const renamed = op.queryParams.filter((p) => p.arg !== p.name);
-      bases.push(renamed.length === 0 ? query : `Omit<${query}, ${renamed.map((p) => JSON.stringify(p.name)).join(" | ")}>`);
-      members.push(...renamed.map((p) => `${propertyName(p.arg)}${p.required ? "" : "?"}: ${query}[${JSON.stringify(p.name)}]`));
+      bases.push(
+        renamed.length === 0 ? query : `Omit<${query}, ${renamed.map((p) => JSON.stringify(p.name)).join(" | ")}>`,
+      );
+      members.push(
+        ...renamed.map((p) => `${propertyName(p.arg)}${p.required ? "" : "?"}: ${query}[${JSON.stringify(p.name)}]`),
+      );
     }
     if (op.body) {
-      const json = this.model(op.body.schema) ?? `NonNullable<${ref}["requestBody"]>["content"][${JSON.stringify(op.body.mediaType)}]`;
+      const json =
+        this.model(op.body.schema) ??
+        `NonNullable<${ref}["requestBody"]>["content"][${JSON.stringify(op.body.mediaType)}]`;
       const binary = op.body.binaryFields;
-      members.push(`body: ${binary.length ? `Omit<${json}, ${binary.map((f) => JSON.stringify(f)).join(" | ")}> & { ${binary.map((f) => `${propertyName(f)}: Blob`).join("; ")} }` : json}`);
+      members.push(
+        `body: ${binary.length ? `Omit<${json}, ${binary.map((f) => JSON.stringify(f)).join(" | ")}> & { ${binary.map((f) => `${propertyName(f)}: Blob`).join("; ")} }` : json}`,
+      );
     }
     if (members.length === 0) return bases.length === 0 ? null : bases.join(" & ");
     const prefix = `export type ${op.typeName}Args = ${bases.map((base) => `${base} & `).join("")}`;
@@ -270,7 +336,10 @@ class OperationTypes {
       if (response.kind === "binary") return "Blob";
       if (response.kind === "text") return "string";
       const status = /^\d+$/.test(response.status) ? response.status : JSON.stringify(response.status);
-      return this.model(response.schema) ?? `operations[${JSON.stringify(op.operationId)}]["responses"][${status}]["content"][${JSON.stringify(response.mediaType)}]`;
+      return (
+        this.model(response.schema) ??
+        `operations[${JSON.stringify(op.operationId)}]["responses"][${status}]["content"][${JSON.stringify(response.mediaType)}]`
+      );
     });
     const unique = [...new Set(types)];
     return unique.length ? unique : ["undefined"];

@@ -7,10 +7,19 @@ import { importList, printTypeScript, StructureKind } from "./print.js";
 /** `index.ts` of a domain: what `import … from "servicetitan-client/crm"` sees. */
 export function emitDomainIndex(domain: DomainModel): string {
   return printTypeScript(domainHeader(domain), [
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./client.js", namedExports: [domainFactoryName(domain.name)] },
+    {
+      kind: StructureKind.ExportDeclaration,
+      moduleSpecifier: "./client.js",
+      namedExports: [domainFactoryName(domain.name)],
+    },
     'export type * from "./client.js";',
     'export type * from "./models.js";',
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./types.js", isTypeOnly: true, namedExports: ["paths", "components", "operations"] },
+    {
+      kind: StructureKind.ExportDeclaration,
+      moduleSpecifier: "./types.js",
+      isTypeOnly: true,
+      namedExports: ["paths", "components", "operations"],
+    },
     importList("export", RUNTIME_VALUE_REEXPORTS, RUNTIME_SPECIFIER),
     importList("export type", RUNTIME_TYPE_REEXPORTS, RUNTIME_SPECIFIER),
   ]);

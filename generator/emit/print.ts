@@ -35,9 +35,15 @@ export function printTypeScript(header: string, statements: (string | StatementS
 export const PRINT_WIDTH = 120;
 
 /** `keyword { a, b } from "x";`, or one name per line when that is wider than PRINT_WIDTH. */
-export function importList(keyword: "import" | "import type" | "export" | "export type", names: readonly string[], from: string): string {
+export function importList(
+  keyword: "import" | "import type" | "export" | "export type",
+  names: readonly string[],
+  from: string,
+): string {
   const line = `${keyword} { ${names.join(", ")} } from ${JSON.stringify(from)};`;
-  return line.length <= PRINT_WIDTH ? line : `${keyword} {\n${names.map((name) => `  ${name},\n`).join("")}} from ${JSON.stringify(from)};`;
+  return line.length <= PRINT_WIDTH
+    ? line
+    : `${keyword} {\n${names.map((name) => `  ${name},\n`).join("")}} from ${JSON.stringify(from)};`;
 }
 
 /** `{ a: A; b: B }` on one line when `prefix` and it fit, else one member a line, indented by `indent`. */
@@ -50,7 +56,13 @@ export function objectLiteral(prefix: string, members: readonly string[], indent
   return braces(prefix, members, ", ", ",", indent);
 }
 
-function braces(prefix: string, members: readonly string[], separator: string, terminator: string, indent: string): string {
+function braces(
+  prefix: string,
+  members: readonly string[],
+  separator: string,
+  terminator: string,
+  indent: string,
+): string {
   const line = `{ ${members.join(separator)} }`;
   if (prefix.length + line.length <= PRINT_WIDTH) return line;
   return `{\n${members.map((member) => `${indent}  ${member}${terminator}\n`).join("")}${indent}}`;
@@ -59,7 +71,9 @@ function braces(prefix: string, members: readonly string[], separator: string, t
 /** `export type Name = type;`, the type on its own line when it does not fit after the name. */
 export function typeAlias(name: string, type: string): string {
   const line = `export type ${name} = ${type};`;
-  return line.length <= PRINT_WIDTH || type.startsWith("{") || type.includes("\n") ? line : `export type ${name} =\n  ${type};`;
+  return line.length <= PRINT_WIDTH || type.startsWith("{") || type.includes("\n")
+    ? line
+    : `export type ${name} =\n  ${type};`;
 }
 
 /** A JSDoc comment's text, safe inside `/** … *\/`. */

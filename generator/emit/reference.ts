@@ -22,8 +22,12 @@ export function emitReference(domain: DomainWithSpec): string {
   ];
   for (const op of domain.operations) {
     const method = `\`st.${domain.name}.${op.group ? `${op.group}.` : ""}${op.methodName}\``;
-    const paging = op.pagination ? ` (also \`.all()\`, \`.pages()\`: ${op.pagination === "page" ? "a paged list" : "an export feed"})` : "";
-    const deprecated = op.deprecated ? `<br>**Deprecated**${op.deprecatedMessage ? `: ${op.deprecatedMessage.replace(/\|/g, "\\|")}` : ""}` : "";
+    const paging = op.pagination
+      ? ` (also \`.all()\`, \`.pages()\`: ${op.pagination === "page" ? "a paged list" : "an export feed"})`
+      : "";
+    const deprecated = op.deprecated
+      ? `<br>**Deprecated**${op.deprecatedMessage ? `: ${op.deprecatedMessage.replace(/\|/g, "\\|")}` : ""}`
+      : "";
     lines.push(
       `| ${method}${paging}${deprecated} | \`${op.method} ${domain.modulePath}${op.path}\` | \`${op.operationId}\` | ${argumentsOf(domain, op)} | ${resultOf(domain, op)} | ${op.scopes.map((s) => `\`${s}\``).join(" ") || "—"} |`,
     );

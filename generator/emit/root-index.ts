@@ -11,7 +11,11 @@ import { doc, importList, printTypeScript, StructureKind } from "./print.js";
  */
 export function emitRootIndex(domains: readonly DomainModel[]): string {
   return printTypeScript(rootHeader(domains), [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: RUNTIME_SPECIFIER, namedImports: ["createCore", "lazyObject", "type ServiceTitanConfig"] },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: RUNTIME_SPECIFIER,
+      namedImports: ["createCore", "lazyObject", "type ServiceTitanConfig"],
+    },
     ...domains.map((d): StatementStructures => ({
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: `./${d.name}/index.js`,
@@ -19,13 +23,22 @@ export function emitRootIndex(domains: readonly DomainModel[]): string {
     })),
     importList("export", PUBLIC_VALUE_REEXPORTS, RUNTIME_SPECIFIER),
     importList("export type", PUBLIC_TYPE_REEXPORTS, RUNTIME_SPECIFIER),
-    ...domains.map((d): StatementStructures => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier: `./${d.name}/index.js`, namedExports: [domainFactoryName(d.name)] })),
+    ...domains.map((d): StatementStructures => ({
+      kind: StructureKind.ExportDeclaration,
+      moduleSpecifier: `./${d.name}/index.js`,
+      namedExports: [domainFactoryName(d.name)],
+    })),
     {
       kind: StructureKind.Interface,
       name: "ServiceTitan",
       isExported: true,
       docs: [doc("One client per ServiceTitan domain, sharing one config, token cache and transport.")],
-      properties: domains.map((d) => ({ name: d.name, isReadonly: true, type: domainClientName(d.name), docs: [doc(`${d.title} (${d.operations.length} operations)`)] })),
+      properties: domains.map((d) => ({
+        name: d.name,
+        isReadonly: true,
+        type: domainClientName(d.name),
+        docs: [doc(`${d.title} (${d.operations.length} operations)`)],
+      })),
     },
     [
       "/** Every domain of a client, each made on its first use. */",

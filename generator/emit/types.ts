@@ -14,7 +14,9 @@ type GlobalContext = Parameters<OpenapiTS["transformSchema"]>[1];
  */
 export async function emitTypes(domain: DomainWithSpec): Promise<string> {
   const { astToString, typescript } = await loadOpenapiTypescript();
-  const text = astToString((await openapiTypescriptNodes(domain.document)).map((node) => makeTenantOptional(typescript, node)));
+  const text = astToString(
+    (await openapiTypescriptNodes(domain.document)).map((node) => makeTenantOptional(typescript, node)),
+  );
   return domainHeader(domain) + "\n" + halveIndentation(text);
 }
 
@@ -44,7 +46,10 @@ async function load() {
   const require = createRequire(import.meta.url);
   const openapiTypescript = require("openapi-typescript") as OpenapiTS;
   const redocly = createRequire(require.resolve("openapi-typescript"))("@redocly/openapi-core") as {
-    createConfig(config: { rules: Record<string, never> }, options: { extends: string[] }): Promise<GlobalContext["redoc"]>;
+    createConfig(
+      config: { rules: Record<string, never> },
+      options: { extends: string[] },
+    ): Promise<GlobalContext["redoc"]>;
   };
   // The context carries a Redocly config as openapiTS() builds one (the transform itself does not read it
   // in 7.x); an empty one, from the Redocly that openapi-typescript itself depends on.

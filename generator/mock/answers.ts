@@ -25,7 +25,12 @@ const PROBLEM_TYPES: Record<number, string> = {
 let traceCounter = 0;
 
 /** An error in ServiceTitan's `ApiErrorResponse` shape: `{ type, title, status, traceId, errors, data }`. */
-export function problem(status: number, title: string, errors: FieldErrors = {}, headers?: Record<string, string>): Answer {
+export function problem(
+  status: number,
+  title: string,
+  errors: FieldErrors = {},
+  headers?: Record<string, string>,
+): Answer {
   const traceId = `00-${hash53(`trace${++traceCounter}`).toString(16).padStart(14, "0")}${hash53(`span${traceCounter}`).toString(16).padStart(14, "0")}-00`;
   return {
     status,

@@ -51,7 +51,9 @@ export class DataBehaviour {
         return this.exportFeed(call);
       case "array": {
         const collection = this.store.collection(call.path);
-        const items = collection.slice(0, ARRAY_ANSWER_LENGTH).map((id) => this.record(op, descend(op.doc, op.success.schema!, "items"), collection, collection.get(id)!));
+        const items = collection
+          .slice(0, ARRAY_ANSWER_LENGTH)
+          .map((id) => this.record(op, descend(op.doc, op.success.schema!, "items"), collection, collection.get(id)!));
         return this.success(op, items);
       }
       case "read":
@@ -80,10 +82,15 @@ export class DataBehaviour {
     if (Object.keys(errors).length) return problem(400, VALIDATION_TITLE, errors);
     const collection = this.store.collection(call.path);
     const itemSchema = descend(op.doc, op.success.schema!, "properties", "data", "items");
-    const data = collection.slice((page - 1) * pageSize, pageSize).map((id) => this.record(op, itemSchema, collection, collection.get(id)!));
+    const data = collection
+      .slice((page - 1) * pageSize, pageSize)
+      .map((id) => this.record(op, itemSchema, collection, collection.get(id)!));
     const envelope = this.generated(op, `${call.path}|page`) as Record<string, unknown>;
     // `totalCount` is null unless asked for, where the schema lets it be null (a few say integer only).
-    const totalNullable = allowsNull(op.doc, resolvePointer(op.doc, descend(op.doc, op.success.schema!, "properties", "totalCount")));
+    const totalNullable = allowsNull(
+      op.doc,
+      resolvePointer(op.doc, descend(op.doc, op.success.schema!, "properties", "totalCount")),
+    );
     return this.success(op, {
       ...envelope,
       page,
@@ -101,10 +108,13 @@ export class DataBehaviour {
     const from = query.from as string | undefined;
     let after = 0;
     if (from) {
-      const position = decodeToken(from) ?? (Number.isNaN(Date.parse(from)) ? undefined : seqAtOrAfter(Date.parse(from)) - 1);
-      if (position === undefined) return problem(400, VALIDATION_TITLE, { from: [`'${from}' is neither a continuation token nor a date.`] });
+      const position =
+        decodeToken(from) ?? (Number.isNaN(Date.parse(from)) ? undefined : seqAtOrAfter(Date.parse(from)) - 1);
+      if (position === undefined)
+        return problem(400, VALIDATION_TITLE, { from: [`'${from}' is neither a continuation token nor a date.`] });
       // ServiceTitan's recent-changes mode may send rows again; the mock repeats the last few before the token.
-      const overlap = query.includeRecentChanges === true && decodeToken(from) !== undefined ? this.settings.recentChangesOverlap : 0;
+      const overlap =
+        query.includeRecentChanges === true && decodeToken(from) !== undefined ? this.settings.recentChangesOverlap : 0;
       after = Math.max(0, position - overlap);
     }
     const { records, hasMore } = collection.changesAfter(after, this.settings.exportPageSize);
@@ -128,7 +138,10 @@ export class DataBehaviour {
     const id = Number(raw);
     // Records keyed by something other than a number (a GUID, a code) are not stored: all of them exist.
     if (!Number.isInteger(id)) return this.success(op, this.generated(op, call.path));
-    const state = op.behaviour === "update" ? collection.update(id, isObject(call.body) ? call.body : {}, op.model.method === "PUT") : collection.get(id);
+    const state =
+      op.behaviour === "update"
+        ? collection.update(id, isObject(call.body) ? call.body : {}, op.model.method === "PUT")
+        : collection.get(id);
     if (!state) return problem(404, `${singular(collection.key)} with id ${raw} was not found.`);
     if (op.behaviour === "delete") {
       collection.delete(id);
@@ -176,7 +189,11 @@ export class DataBehaviour {
   private success(op: MockOperation, body: unknown): Answer {
     const { status, mediaType, schema } = op.success;
     if (op.model.resultKind === "binary") {
-      return { status, body: Buffer.from(`ID3 mock file for ${op.model.operationId}`), contentType: mediaType ?? "application/octet-stream" };
+      return {
+        status,
+        body: Buffer.from(`ID3 mock file for ${op.model.operationId}`),
+        contentType: mediaType ?? "application/octet-stream",
+      };
     }
     if (!schema || body === undefined) return { status };
     return { status, body, contentType: op.success.contentType };

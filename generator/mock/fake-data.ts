@@ -20,7 +20,20 @@ export interface RecordIdentity {
 const MAX_DEPTH = 6;
 const NULL_SHARE = 0.1;
 const BASE_TIME = Date.UTC(2025, 0, 1);
-const WORDS = ["Acme", "Summit", "Blue", "River", "Oak", "Pioneer", "Metro", "Valley", "Cedar", "North", "Delta", "Harbor"];
+const WORDS = [
+  "Acme",
+  "Summit",
+  "Blue",
+  "River",
+  "Oak",
+  "Pioneer",
+  "Metro",
+  "Valley",
+  "Cedar",
+  "North",
+  "Delta",
+  "Harbor",
+];
 const NOUNS = ["Plumbing", "Heating", "Electric", "Air", "Services", "Repair", "Install", "Maintenance"];
 
 export function fakeValue(doc: OpenApiDocument, schema: unknown, seed: number, record: RecordIdentity): unknown {
@@ -32,7 +45,10 @@ export function fakeValue(doc: OpenApiDocument, schema: unknown, seed: number, r
     const types = typeList(schema);
     const variants = (schema.oneOf ?? schema.anyOf) as unknown[] | undefined;
     const realVariants = variants?.filter((v) => !isNullSchema(doc, v));
-    const nullable = schema.nullable === true || types.includes("null") || (variants !== undefined && realVariants!.length < variants.length);
+    const nullable =
+      schema.nullable === true ||
+      types.includes("null") ||
+      (variants !== undefined && realVariants!.length < variants.length);
     if (depth === 1 && name in SPECIAL_TOP_LEVEL) {
       const special = SPECIAL_TOP_LEVEL[name]!(record);
       if (special !== undefined && fits(special, types, schema)) return special;
@@ -94,7 +110,11 @@ export function fakeValue(doc: OpenApiDocument, schema: unknown, seed: number, r
 export function allowsNull(doc: OpenApiDocument, raw: unknown): boolean {
   const schema = resolve(doc, raw);
   const variants = (schema.oneOf ?? schema.anyOf) as unknown[] | undefined;
-  return schema.nullable === true || typeList(schema).includes("null") || (variants?.some((v) => isNullSchema(doc, v)) ?? false);
+  return (
+    schema.nullable === true ||
+    typeList(schema).includes("null") ||
+    (variants?.some((v) => isNullSchema(doc, v)) ?? false)
+  );
 }
 
 /** Fields every ServiceTitan record carries, filled from the record's identity where the schema has them. */
@@ -107,7 +127,8 @@ const SPECIAL_TOP_LEVEL: Record<string, (record: RecordIdentity) => unknown> = {
 
 function fits(value: unknown, types: string[], schema: SchemaObject): boolean {
   if (types.length === 0) return schema.oneOf === undefined && schema.anyOf === undefined && schema.enum === undefined;
-  if (typeof value === "number") return types.includes(Number.isInteger(value) ? "integer" : "number") || types.includes("number");
+  if (typeof value === "number")
+    return types.includes(Number.isInteger(value) ? "integer" : "number") || types.includes("number");
   if (typeof value === "string") return types.includes("string") && !schema.enum;
   return types.includes(typeof value);
 }
@@ -159,7 +180,8 @@ function stringFor(format: unknown, name: string, n: number, r: number): string 
   if (lower === "color") return `#${(n % 0xffffff).toString(16).padStart(6, "0")}`;
   if (lower.includes("email")) return `contact${n % 1000}@example.com`;
   if (lower.includes("phone")) return `555-01${String(n % 100).padStart(2, "0")}`;
-  if (lower.endsWith("name") || lower === "summary") return `${WORDS[n % WORDS.length]} ${NOUNS[Math.floor(n / 12) % NOUNS.length]}`;
+  if (lower.endsWith("name") || lower === "summary")
+    return `${WORDS[n % WORDS.length]} ${NOUNS[Math.floor(n / 12) % NOUNS.length]}`;
   if (lower.endsWith("on") || lower.endsWith("date")) return isoWithTicks(BASE_TIME + Math.floor(r * 365 * 86_400_000));
   return `${name || "value"}-${n}`;
 }

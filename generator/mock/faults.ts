@@ -84,16 +84,23 @@ export class FaultInjector {
       return { fault: scripted.fault, reason: "queued" };
     }
     if (this.overRateLimit(request.bucket)) {
-      return { fault: { status: 429, retryAfter: 1, title: "Rate limit is exceeded. Try again in 1 seconds." }, reason: "rate-limit" };
+      return {
+        fault: { status: 429, retryAfter: 1, title: "Rate limit is exceeded. Try again in 1 seconds." },
+        reason: "rate-limit",
+      };
     }
     const { rate429 = 0, rate5xx = 0, rateDrop = 0 } = this.options;
     if (rate429 + rate5xx + rateDrop === 0) return undefined;
     const r = this.random();
     if (r < rate429) {
       const seconds = this.options.retryAfterSeconds ?? 1;
-      return { fault: { status: 429, retryAfter: seconds, title: `Rate limit is exceeded. Try again in ${seconds} seconds.` }, reason: "rate429" };
+      return {
+        fault: { status: 429, retryAfter: seconds, title: `Rate limit is exceeded. Try again in ${seconds} seconds.` },
+        reason: "rate429",
+      };
     }
-    if (r < rate429 + rate5xx) return { fault: { status: [502, 503, 504][Math.floor(this.random() * 3)]!, html: true }, reason: "rate5xx" };
+    if (r < rate429 + rate5xx)
+      return { fault: { status: [502, 503, 504][Math.floor(this.random() * 3)]!, html: true }, reason: "rate5xx" };
     if (r < rate429 + rate5xx + rateDrop) return { fault: { drop: true }, reason: "rateDrop" };
     return undefined;
   }

@@ -1,5 +1,13 @@
 import type { DomainWithSpec, OperationModel } from "../model/domain-model.js";
-import { deref, type OpenApiDocument, type OperationObject, type ParameterObject, type Reference, type RequestBodyObject, type SchemaObject } from "../spec/openapi.js";
+import {
+  deref,
+  type OpenApiDocument,
+  type OperationObject,
+  type ParameterObject,
+  type Reference,
+  type RequestBodyObject,
+  type SchemaObject,
+} from "../spec/openapi.js";
 import { escapePointerSegment, resolvePointer } from "../spec/pointer.js";
 import { mergeParameters } from "../model/parameters.js";
 
@@ -42,14 +50,18 @@ export function buildOperations(domains: readonly DomainWithSpec[]): MockOperati
     for (const model of domain.operations) operations.push(buildOperation(domain, model));
   }
   // Literal segments win over parameters (`/export/jobs` before `/{id}/jobs`); then a stable order.
-  return operations.sort((a, b) => specificity(b.template) - specificity(a.template) || a.template.localeCompare(b.template));
+  return operations.sort(
+    (a, b) => specificity(b.template) - specificity(a.template) || a.template.localeCompare(b.template),
+  );
 }
 
 function buildOperation(domain: DomainWithSpec, model: OperationModel): MockOperation {
   const doc = domain.document;
   const opPointer = `/paths/${escapePointerSegment(model.path)}/${model.method.toLowerCase()}`;
   const raw = resolvePointer(doc, opPointer) as OperationObject;
-  const pathItem = resolvePointer(doc, `/paths/${escapePointerSegment(model.path)}`) as { parameters?: (ParameterObject | Reference)[] };
+  const pathItem = resolvePointer(doc, `/paths/${escapePointerSegment(model.path)}`) as {
+    parameters?: (ParameterObject | Reference)[];
+  };
   const params = mergeParameters(doc, pathItem.parameters ?? [], raw.parameters ?? []);
   const template = domain.modulePath + model.path;
   const names: string[] = [];
@@ -57,7 +69,9 @@ function buildOperation(domain: DomainWithSpec, model: OperationModel): MockOper
     "^" +
       template
         .split(/(\{[^}]+\})/)
-        .map((part) => (part.startsWith("{") ? (names.push(part.slice(1, -1)), "([^/]+)") : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
+        .map((part) =>
+          part.startsWith("{") ? (names.push(part.slice(1, -1)), "([^/]+)") : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"),
+        )
         .join("") +
       "/?$",
   );
@@ -65,7 +79,10 @@ function buildOperation(domain: DomainWithSpec, model: OperationModel): MockOper
   const first = model.responses[0];
   const redirect = first?.status === "302";
   const status = first && !redirect ? Number(first.status.replace(/XX$/i, "00")) : 200;
-  const responsePointer = first?.mediaType && first.kind === "json" ? schemaPointer(doc, `${opPointer}/responses/${first.status}`, first.mediaType) : undefined;
+  const responsePointer =
+    first?.mediaType && first.kind === "json"
+      ? schemaPointer(doc, `${opPointer}/responses/${first.status}`, first.mediaType)
+      : undefined;
   return {
     domain: domain.name,
     doc,
@@ -78,7 +95,13 @@ function buildOperation(domain: DomainWithSpec, model: OperationModel): MockOper
     behaviour: behaviourOf(doc, model, responsePointer),
     bodySchema: model.body?.binaryFields.length ? undefined : bodyPointer,
     bodyRequired: raw.requestBody ? deref<RequestBodyObject>(doc, raw.requestBody).required === true : false,
-    success: { status, mediaType: first?.mediaType, schema: responsePointer, redirect, contentType: servedContentType(doc, opPointer, first?.status) },
+    success: {
+      status,
+      mediaType: first?.mediaType,
+      schema: responsePointer,
+      redirect,
+      contentType: servedContentType(doc, opPointer, first?.status),
+    },
   };
 }
 
@@ -89,7 +112,9 @@ function behaviourOf(doc: OpenApiDocument, model: OperationModel, responsePointe
   switch (model.method) {
     case "GET": {
       if (endsWithParam) return "read";
-      const schema = responsePointer ? deref<SchemaObject>(doc, resolvePointer(doc, responsePointer) as SchemaObject) : undefined;
+      const schema = responsePointer
+        ? deref<SchemaObject>(doc, resolvePointer(doc, responsePointer) as SchemaObject)
+        : undefined;
       return schema?.type === "array" ? "array" : "answer";
     }
     case "POST":
@@ -110,7 +135,10 @@ function behaviourOf(doc: OpenApiDocument, model: OperationModel, responsePointe
  */
 function servedContentType(doc: OpenApiDocument, opPointer: string, status: string | undefined): string | undefined {
   if (!status) return undefined;
-  const response = deref<{ content?: Record<string, unknown> }>(doc, resolvePointer(doc, `${opPointer}/responses/${status}`) as Reference);
+  const response = deref<{ content?: Record<string, unknown> }>(
+    doc,
+    resolvePointer(doc, `${opPointer}/responses/${status}`) as Reference,
+  );
   const first = Object.keys(response?.content ?? {})[0];
   return first && (first.startsWith("text/") || first.includes("json")) ? `${first}; charset=utf-8` : first;
 }
@@ -118,7 +146,11 @@ function servedContentType(doc: OpenApiDocument, opPointer: string, status: stri
 /** The pointer to a request body's or response's schema for one media type, through `$ref`s. */
 function schemaPointer(doc: OpenApiDocument, pointer: string, mediaType: string): string | undefined {
   let at = pointer;
-  for (let node = resolvePointer(doc, at) as Partial<Reference> | undefined; node?.$ref; node = resolvePointer(doc, at) as Partial<Reference>) {
+  for (
+    let node = resolvePointer(doc, at) as Partial<Reference> | undefined;
+    node?.$ref;
+    node = resolvePointer(doc, at) as Partial<Reference>
+  ) {
     at = node.$ref.slice(1);
   }
   const target = `${at}/content/${escapePointerSegment(mediaType)}/schema`;
@@ -150,7 +182,6 @@ export function descend(doc: OpenApiDocument, pointer: string, ...segments: stri
   settle();
   return at;
 }
-
 
 function specificity(template: string): number {
   return template.split("/").filter((part) => part && !part.startsWith("{")).length;

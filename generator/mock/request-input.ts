@@ -27,7 +27,8 @@ export function readInput(
   op.paramNames.forEach((name, i) => (params[name] = safeDecode(match[i + 1]!)));
   for (const param of op.pathParams) {
     const value = params[param.name];
-    if (value !== undefined && coerce(op, param, value) === INVALID) errors[param.name] = [`The value '${value}' is not valid.`];
+    if (value !== undefined && coerce(op, param, value) === INVALID)
+      errors[param.name] = [`The value '${value}' is not valid.`];
   }
 
   const query: Record<string, unknown> = {};
@@ -38,7 +39,10 @@ export function readInput(
       continue;
     }
     const schema = deref<SchemaObject>(op.doc, param.schema ?? {});
-    const parsed = schema.type === "array" ? values.flatMap((v) => v.split(",")).map((v) => coerceTo(op, itemsOf(op, schema), v)) : coerce(op, param, values.at(-1)!);
+    const parsed =
+      schema.type === "array"
+        ? values.flatMap((v) => v.split(",")).map((v) => coerceTo(op, itemsOf(op, schema), v))
+        : coerce(op, param, values.at(-1)!);
     if (parsed === INVALID || (Array.isArray(parsed) && parsed.includes(INVALID))) {
       errors[param.name] = [`The value '${values.join(",")}' is not valid for ${param.name}.`];
     } else query[param.name] = parsed;
@@ -58,7 +62,8 @@ export function readInput(
       } catch {
         errors.$ = ["The JSON value could not be parsed."];
       }
-      if (body !== undefined && op.bodySchema) Object.assign(errors, validator.validate(op.domain, op.bodySchema, body));
+      if (body !== undefined && op.bodySchema)
+        Object.assign(errors, validator.validate(op.domain, op.bodySchema, body));
     }
   } else if (op.bodyRequired) {
     errors.$ = ["A non-empty request body is required."];

@@ -34,7 +34,8 @@ export class RequestLog {
 
   add(req: IncomingMessage, url: URL, rawBody: Buffer, tokens: ReadonlyMap<string, { number: number }>): MockRequest {
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     if (headers.authorization !== undefined) {
       const bearer = /^Bearer (.+)$/i.exec(headers.authorization)?.[1];
       const issued = bearer ? tokens.get(bearer) : undefined;

@@ -39,7 +39,10 @@ export class SchemaValidator {
  * `nullable: true` only beside a `type`; both releases also write it beside a lone `oneOf: [{$ref}]`,
  * which here becomes `oneOf: [{$ref}, {type: "null"}]`, 3.1's spelling of the same thing.
  */
-export function validatableDocument(documentId: string, doc: OpenApiDocument): { $id: string; components: unknown; paths: unknown } {
+export function validatableDocument(
+  documentId: string,
+  doc: OpenApiDocument,
+): { $id: string; components: unknown; paths: unknown } {
   const copy = structuredClone({ components: doc.components ?? {}, paths: doc.paths ?? {} });
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -68,10 +71,16 @@ function fieldErrors(errors: ErrorObject[]): FieldErrors {
   const result: FieldErrors = {};
   for (const error of errors) {
     // Failures inside a `oneOf` branch repeat what the branch summary says; keep the summary.
-    if (error.schemaPath.includes("/oneOf/") && errors.some((e) => e.keyword === "oneOf" && e.instancePath === error.instancePath)) continue;
-    const missing = error.keyword === "required" ? `/${(error.params as { missingProperty: string }).missingProperty}` : "";
+    if (
+      error.schemaPath.includes("/oneOf/") &&
+      errors.some((e) => e.keyword === "oneOf" && e.instancePath === error.instancePath)
+    )
+      continue;
+    const missing =
+      error.keyword === "required" ? `/${(error.params as { missingProperty: string }).missingProperty}` : "";
     const field = fieldName(error.instancePath + missing);
-    const message = error.keyword === "required" ? `The ${field} field is required.` : `${field} ${error.message ?? "is invalid"}.`;
+    const message =
+      error.keyword === "required" ? `The ${field} field is required.` : `${field} ${error.message ?? "is invalid"}.`;
     const messages = (result[field] ??= []);
     if (!messages.includes(message)) messages.push(message);
   }

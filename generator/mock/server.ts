@@ -76,7 +76,6 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const specsDir = options.specs ?? BUNDLED_SPECS;
   const domains = (await loadSpecs(specsDir)).map(buildDomainModel);
@@ -85,7 +84,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   for (const domain of domains) validator.addDocument(domain.name, domain.document);
 
   const seed = options.seed ?? 1;
-  const credentials = { ...MOCK_CREDENTIALS, ...options.credentials, tenant: String(options.credentials?.tenant ?? MOCK_CREDENTIALS.tenant) };
+  const credentials = {
+    ...MOCK_CREDENTIALS,
+    ...options.credentials,
+    tenant: String(options.credentials?.tenant ?? MOCK_CREDENTIALS.tenant),
+  };
   const tenants = new Set([credentials.tenant, ...(options.extraTenants ?? []).map(String)]);
   const expiresIn = options.expiresIn ?? 900;
   const grantedScopes = options.scopes ? new Set(options.scopes) : undefined;
@@ -141,25 +144,44 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     // Authentication comes first, as at ServiceTitan's gateway.
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
     const token = bearer ? tokens.get(bearer) : undefined;
-    if (!token || token.expiresAt <= Date.now()) return reply(problem(401, bearer ? "The access token is invalid or has expired." : "Authorization header with a Bearer token is required."));
+    if (!token || token.expiresAt <= Date.now())
+      return reply(
+        problem(
+          401,
+          bearer
+            ? "The access token is invalid or has expired."
+            : "Authorization header with a Bearer token is required.",
+        ),
+      );
     const appKey = req.headers["st-app-key"];
     if (!appKey) return reply(problem(401, "The ST-App-Key header is required."));
     if (appKey !== credentials.appKey) return reply(problem(403, "The application key is not valid for this client."));
 
     const found = route(req.method ?? "GET", pathname);
     if (!found) return reply(problem(404, `No operation serves ${req.method} ${pathname}.`));
-    if ("allowed" in found) return reply({ ...problem(405, `${req.method} is not allowed here; use ${found.allowed.join(", ")}.`), headers: { Allow: found.allowed.join(", ") } });
+    if ("allowed" in found)
+      return reply({
+        ...problem(405, `${req.method} is not allowed here; use ${found.allowed.join(", ")}.`),
+        headers: { Allow: found.allowed.join(", ") },
+      });
     const { op, match } = found;
     entry.operationId = op.model.operationId;
     entry.domain = op.domain;
     const tenant = safeDecode(match[op.paramNames.indexOf("tenant") + 1] ?? "");
-    if (!tenants.has(tenant)) return reply(problem(404, `Tenant ${tenant} was not found or is not connected to this application.`));
+    if (!tenants.has(tenant))
+      return reply(problem(404, `Tenant ${tenant} was not found or is not connected to this application.`));
     const missing = grantedScopes ? op.model.scopes.filter((scope) => !grantedScopes.has(scope)) : [];
-    if (missing.length > 0) return reply(problem(403, `The access token lacks the scope ${missing.join(", ")} this operation requires.`));
+    if (missing.length > 0)
+      return reply(problem(403, `The access token lacks the scope ${missing.join(", ")} this operation requires.`));
 
     const delay = faults.latency();
     if (delay) await sleep(delay);
-    const injected = faults.pick({ operationId: op.model.operationId, method: req.method ?? "GET", path: pathname, bucket: `${appKey}|${tenant}` });
+    const injected = faults.pick({
+      operationId: op.model.operationId,
+      method: req.method ?? "GET",
+      path: pathname,
+      bucket: `${appKey}|${tenant}`,
+    });
     if (injected) {
       entry.fault = injected.reason;
       const { fault } = injected;
@@ -173,11 +195,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
 
     const input = readInput(op, match, url.searchParams, rawBody, req.headers["content-type"] ?? "", validator);
-    if ("unsupportedMediaType" in input) return reply(problem(415, `Unsupported content type '${input.unsupportedMediaType}'.`));
+    if ("unsupportedMediaType" in input)
+      return reply(problem(415, `Unsupported content type '${input.unsupportedMediaType}'.`));
     if (Object.keys(input.errors).length > 0) return reply(problem(400, VALIDATION_TITLE, input.errors));
     const fileUrl = `/_mock/files/${op.domain}/${op.model.operationId}/${encodeURIComponent(pathname + url.search)}`;
     if (op.success.redirect) files.set(fileUrl, `mock file for ${op.model.operationId} ${pathname}${url.search}`);
-    reply(behaviour.answer({ op, path: pathname, params: input.params, query: input.query, body: input.body, fileUrl }));
+    reply(
+      behaviour.answer({ op, path: pathname, params: input.params, query: input.query, body: input.body, fileUrl }),
+    );
   }
 
   function tokenEndpoint(req: IncomingMessage, rawBody: Buffer): Answer {
@@ -186,7 +211,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return { status: 400, body: { error: "invalid_request", error_description: "POST a form-urlencoded body." } };
     }
     const form = new URLSearchParams(rawBody.toString("utf8"));
-    if (form.get("grant_type") !== "client_credentials") return { status: 400, body: { error: "unsupported_grant_type" } };
+    if (form.get("grant_type") !== "client_credentials")
+      return { status: 400, body: { error: "unsupported_grant_type" } };
     if (form.get("client_id") !== credentials.clientId || form.get("client_secret") !== credentials.clientSecret) {
       return { status: 400, body: { error: "invalid_client" } };
     }
@@ -203,7 +229,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     byModule.set(module, [...(byModule.get(module) ?? []), op]);
   }
 
-  function route(method: string, pathname: string): { op: MockOperation; match: RegExpExecArray } | { allowed: string[] } | undefined {
+  function route(
+    method: string,
+    pathname: string,
+  ): { op: MockOperation; match: RegExpExecArray } | { allowed: string[] } | undefined {
     const allowed: string[] = [];
     for (const op of byModule.get(pathname.split("/")[1]!) ?? []) {
       const match = op.pattern.exec(pathname);
@@ -217,7 +246,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`port ${options.port} on ${host} is already in use: pick another (0 picks a free one)`) : error),
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`port ${options.port} on ${host} is already in use: pick another (0 picks a free one)`)
+          : error,
+      ),
     );
     server.listen(options.port ?? 0, host, () => resolve());
   });
@@ -255,7 +288,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 }
 
-function faultAnswer(fault: { status: number; retryAfter?: number | string | null; title?: string; html?: boolean }): Answer {
+function faultAnswer(fault: {
+  status: number;
+  retryAfter?: number | string | null;
+  title?: string;
+  html?: boolean;
+}): Answer {
   if (fault.html) return htmlErrorPage(fault.status);
   const retryAfter = fault.retryAfter === undefined ? (fault.status === 429 ? 1 : null) : fault.retryAfter;
   const headers = retryAfter === null ? undefined : { "Retry-After": String(retryAfter) };

@@ -60,7 +60,9 @@ export class Collection {
       const end = Math.min(this.nextId - 1, offset + limit);
       return Array.from({ length: Math.max(0, end - offset) }, (_, i) => offset + i + 1);
     }
-    this.liveIdsCache ??= Array.from({ length: this.nextId - 1 }, (_, i) => i + 1).filter((id) => !this.deleted.has(id));
+    this.liveIdsCache ??= Array.from({ length: this.nextId - 1 }, (_, i) => i + 1).filter(
+      (id) => !this.deleted.has(id),
+    );
     return this.liveIdsCache.slice(offset, offset + limit);
   }
 

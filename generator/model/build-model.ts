@@ -13,8 +13,23 @@ import {
 } from "../spec/openapi.js";
 import { pointerOf, unescapePointerSegment } from "../spec/pointer.js";
 import { SpecError } from "../spec/spec-error.js";
-import { TENANT_PARAM, type DomainWithSpec, type OperationModel, type PaginationKind, type ParamModel, type ResponseKind, type SuccessResponse } from "./domain-model.js";
-import { domainName, friendlySchemaNames, methodPlacement, operationTypeName, queryArgumentName, reservedExportNames } from "./naming.js";
+import {
+  TENANT_PARAM,
+  type DomainWithSpec,
+  type OperationModel,
+  type PaginationKind,
+  type ParamModel,
+  type ResponseKind,
+  type SuccessResponse,
+} from "./domain-model.js";
+import {
+  domainName,
+  friendlySchemaNames,
+  methodPlacement,
+  operationTypeName,
+  queryArgumentName,
+  reservedExportNames,
+} from "./naming.js";
 import { mergeParameters } from "./parameters.js";
 
 export function buildDomainModel(spec: LoadedSpec): DomainWithSpec {
@@ -40,14 +55,18 @@ export function buildDomainModel(spec: LoadedSpec): DomainWithSpec {
     sha256: spec.sha256,
     modulePath: modulePath(file, doc),
     operations,
-    schemaNames: friendlySchemaNames(Object.keys(doc.components?.schemas ?? {}).sort(), reservedExportNames(name, operations)),
+    schemaNames: friendlySchemaNames(
+      Object.keys(doc.components?.schemas ?? {}).sort(),
+      reservedExportNames(name, operations),
+    ),
     document: doc,
   };
 }
 
 function modulePath(file: string, doc: OpenApiDocument): string {
   const url = doc.servers?.[0]?.url;
-  if (typeof url !== "string") throw new SpecError(file, "/servers", "no server URL: the module path (e.g. /crm/v2) cannot be known");
+  if (typeof url !== "string")
+    throw new SpecError(file, "/servers", "no server URL: the module path (e.g. /crm/v2) cannot be known");
   const pathPart = new URL(url, "https://placeholder.invalid").pathname.replace(/\/+$/, "");
   return pathPart;
 }
@@ -66,13 +85,21 @@ function buildOperation(
 
   for (const param of params) {
     if (param.in !== "path" && param.in !== "query") {
-      throw new SpecError(file, at("parameters"), `${operationId}: ${param.in} parameter '${param.name}' is not supported`);
+      throw new SpecError(
+        file,
+        at("parameters"),
+        `${operationId}: ${param.in} parameter '${param.name}' is not supported`,
+      );
     }
   }
   const declaredPath = params.filter((p) => p.in === "path");
   for (const [, name] of route.matchAll(/\{([^}]+)\}/g)) {
     if (!declaredPath.some((p) => p.name === name)) {
-      throw new SpecError(file, at("parameters"), `${operationId}: path template names {${name}} but no path parameter '${name}' is declared`);
+      throw new SpecError(
+        file,
+        at("parameters"),
+        `${operationId}: path template names {${name}} but no path parameter '${name}' is declared`,
+      );
     }
   }
   const pathParams = declaredPath
@@ -81,7 +108,12 @@ function buildOperation(
   const taken = new Set([...pathParams.map((p) => p.name), "body"]);
   const queryParams = params
     .filter((p) => p.in === "query")
-    .map((p) => ({ name: p.name, arg: queryArgumentName(p.name, taken), required: p.required === true, deprecated: p.deprecated === true }));
+    .map((p) => ({
+      name: p.name,
+      arg: queryArgumentName(p.name, taken),
+      required: p.required === true,
+      deprecated: p.deprecated === true,
+    }));
 
   const responses = successResponses(doc, op);
   const scopes = [...new Set((op.security ?? []).flatMap((requirement) => Object.values(requirement).flat()))];
@@ -145,7 +177,9 @@ function requestBody(doc: OpenApiDocument, op: OperationObject): OperationModel[
   if (!mediaType) return undefined;
   const schema = resolveSchema(doc, body.content![mediaType]!.schema);
   const properties = (schema?.properties ?? {}) as Record<string, SchemaObject>;
-  const binaryFields = Object.keys(properties).filter((key) => resolveSchema(doc, properties[key])?.format === "binary");
+  const binaryFields = Object.keys(properties).filter(
+    (key) => resolveSchema(doc, properties[key])?.format === "binary",
+  );
   // ServiceTitan never marks request bodies required, yet no create or update works without one.
   return { required: true, mediaType, binaryFields, schema: componentSchema(body.content![mediaType]!.schema) };
 }
@@ -155,7 +189,8 @@ const COMPONENT_SCHEMA = "#/components/schemas/";
 /** `X` for a schema that is only `{ $ref: "#/components/schemas/X" }`, the case where types.ts names it. */
 function componentSchema(schema: SchemaObject | undefined): string | undefined {
   const ref = schema?.$ref;
-  if (typeof ref !== "string" || !ref.startsWith(COMPONENT_SCHEMA) || Object.keys(schema!).length !== 1) return undefined;
+  if (typeof ref !== "string" || !ref.startsWith(COMPONENT_SCHEMA) || Object.keys(schema!).length !== 1)
+    return undefined;
   return unescapePointerSegment(decodeURIComponent(ref.slice(COMPONENT_SCHEMA.length)));
 }
 
@@ -172,7 +207,12 @@ function resolveSchema(doc: OpenApiDocument, schema: SchemaObject | undefined): 
 }
 
 /** Paged lists and export feeds, recognised by their parameters and response shape, never by name alone. */
-function paginationKind(doc: OpenApiDocument, query: ParamModel[], op: OperationObject, responses: SuccessResponse[]): PaginationKind | null {
+function paginationKind(
+  doc: OpenApiDocument,
+  query: ParamModel[],
+  op: OperationObject,
+  responses: SuccessResponse[],
+): PaginationKind | null {
   const json = responses.find((r) => r.kind === "json");
   if (!json) return null;
   const response = deref<ResponseObject>(doc, op.responses![json.status]!);
@@ -197,16 +237,33 @@ function checkNameClashes(file: string, domain: string, operations: OperationMod
     const where = pointerOf(["paths", op.path, op.method.toLowerCase(), "operationId"]);
     const first = owners.get(key);
     if (first) {
-      throw new SpecError(file, where, `operationId '${op.operationId}' and '${first.operationId}' (at ${first.where}) both become the method st.${domain}.${key}`);
+      throw new SpecError(
+        file,
+        where,
+        `operationId '${op.operationId}' and '${first.operationId}' (at ${first.where}) both become the method st.${domain}.${key}`,
+      );
     }
     if (op.group === null && groups.has(op.methodName)) {
-      throw new SpecError(file, where, `operationId '${op.operationId}' becomes '${op.methodName}', which is also a group of methods`);
+      throw new SpecError(
+        file,
+        where,
+        `operationId '${op.operationId}' becomes '${op.methodName}', which is also a group of methods`,
+      );
     }
     if (op.group === null && HTTP_METHODS.some((verb) => verb.toUpperCase() === op.methodName)) {
-      throw new SpecError(file, where, `operationId '${op.operationId}' would hide the path-style method '${op.methodName}'`);
+      throw new SpecError(
+        file,
+        where,
+        `operationId '${op.operationId}' would hide the path-style method '${op.methodName}'`,
+      );
     }
     const typeOwner = typeNames.get(op.typeName);
-    if (typeOwner) throw new SpecError(file, where, `operationId '${op.operationId}' and '${typeOwner}' both get the type names ${op.typeName}Args and ${op.typeName}Result`);
+    if (typeOwner)
+      throw new SpecError(
+        file,
+        where,
+        `operationId '${op.operationId}' and '${typeOwner}' both get the type names ${op.typeName}Args and ${op.typeName}Result`,
+      );
     typeNames.set(op.typeName, op.operationId);
     owners.set(key, { operationId: op.operationId, where });
   }

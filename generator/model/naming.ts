@@ -87,7 +87,10 @@ export function queryArgumentName(name: string, taken: ReadonlySet<string>): str
  * `CustomersNote`, `LocationsNote`). Names in `reserved` (the client's own exports) get a `Model`
  * suffix. The result is stable: it depends only on the set of schema names.
  */
-export function friendlySchemaNames(schemaNames: readonly string[], reserved: ReadonlySet<string> = new Set()): Map<string, string> {
+export function friendlySchemaNames(
+  schemaNames: readonly string[],
+  reserved: ReadonlySet<string> = new Set(),
+): Map<string, string> {
   const parts = new Map(schemaNames.map((name) => [name, name.split("_Of_").map((part) => part.split("."))]));
   const depth = new Map(schemaNames.map((name) => [name, 1]));
   const render = (name: string) =>
@@ -148,11 +151,20 @@ export function upperFirst(name: string): string {
 }
 
 /** Names the generated client exports from a domain's entry point; schema names must not take them. */
-export function reservedExportNames(domain: string, operations: readonly { group: string | null; typeName: string }[]): Set<string> {
+export function reservedExportNames(
+  domain: string,
+  operations: readonly { group: string | null; typeName: string }[],
+): Set<string> {
   const groups = new Set(operations.map((op) => op.group).filter((g): g is string => g !== null));
   return new Set([
-    "paths", "components", "operations", ...RUNTIME_VALUE_REEXPORTS, ...RUNTIME_TYPE_REEXPORTS,
-    domainClientName(domain), domainFactoryName(domain), ...[...groups].map(groupInterfaceName),
+    "paths",
+    "components",
+    "operations",
+    ...RUNTIME_VALUE_REEXPORTS,
+    ...RUNTIME_TYPE_REEXPORTS,
+    domainClientName(domain),
+    domainFactoryName(domain),
+    ...[...groups].map(groupInterfaceName),
     ...operations.flatMap((op) => [`${op.typeName}Args`, `${op.typeName}Result`]),
   ]);
 }

@@ -37,14 +37,19 @@ const GENERATOR_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export async function openCache(dir: string): Promise<DomainCache> {
   const fingerprint = await ownFingerprint();
   const file = (domain: DomainModel) => {
-    const key = createHash("sha256").update(JSON.stringify([fingerprint, domain.name, domain.file, domain.sha256])).digest("hex").slice(0, 32);
+    const key = createHash("sha256")
+      .update(JSON.stringify([fingerprint, domain.name, domain.file, domain.sha256]))
+      .digest("hex")
+      .slice(0, 32);
     return path.join(dir, `${domain.name}-${key}.json`);
   };
   return {
     async get(domain) {
       try {
         const entry = JSON.parse(await readFile(file(domain), "utf8")) as Partial<CachedDomain>;
-        return typeof entry.types === "string" && typeof entry.client === "string" ? { types: entry.types, client: entry.client } : undefined;
+        return typeof entry.types === "string" && typeof entry.client === "string"
+          ? { types: entry.types, client: entry.client }
+          : undefined;
       } catch {
         return undefined; // missing or unreadable: generate it
       }

@@ -68,7 +68,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     files.set(`${domain.name}/index.ts`, emitDomainIndex(domain));
     files.set(`${domain.name}/README.md`, emitReference(domain));
     const took = fromCache ? "cached" : `${Math.round(performance.now() - domainStarted)} ms`;
-    options.onProgress?.(`${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${took}`);
+    options.onProgress?.(
+      `${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${took}`,
+    );
   }
   files.set("index.ts", emitRootIndex(domains));
   files.set("manifest.json", emitManifest(domains));
@@ -87,7 +89,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 }
 
 function typesOf(domain: DomainWithSpec): Promise<string> {
-  return emitTypes(domain).catch((error: Error) => Promise.reject(new Error(`${domain.file}: openapi-typescript failed: ${error.message}`, { cause: error })));
+  return emitTypes(domain).catch((error: Error) =>
+    Promise.reject(new Error(`${domain.file}: openapi-typescript failed: ${error.message}`, { cause: error })),
+  );
 }
 
 /**
@@ -100,7 +104,10 @@ function pointAtRuntime(files: FileSet, runtime: string, outDir: string): void {
     if (!text.includes(quoted)) continue;
     let specifier = runtime;
     if (runtime.startsWith(".")) {
-      specifier = path.relative(path.dirname(path.resolve(outDir, name)), path.resolve(runtime)).split(path.sep).join("/");
+      specifier = path
+        .relative(path.dirname(path.resolve(outDir, name)), path.resolve(runtime))
+        .split(path.sep)
+        .join("/");
       if (!specifier.startsWith(".")) specifier = `./${specifier}`;
     }
     files.set(name, text.split(quoted).join(JSON.stringify(specifier)));
@@ -112,7 +119,10 @@ function checkDomainNames(domains: readonly DomainModel[]): void {
   const byName = new Map<string, string>();
   for (const d of domains) {
     const other = byName.get(d.name);
-    if (other) throw new Error(`${d.file} and ${other} both map to the domain name '${d.name}'; keep one of them in the specs folder`);
+    if (other)
+      throw new Error(
+        `${d.file} and ${other} both map to the domain name '${d.name}'; keep one of them in the specs folder`,
+      );
     byName.set(d.name, d.file);
   }
 }

@@ -46,7 +46,11 @@ export async function updateSpecs(
   // A current spec that loads is named by what it serves, as generate names it; one that does not, by its file.
   const loaded = new Map(current.specs.map((spec) => [spec.file, buildDomainModel(spec).name]));
   const currentDomains = currentFiles.map((file) => ({ file, name: loaded.get(file) ?? fileDomainName(file) }));
-  const removed = checkCoverage(options, currentDomains, incoming.map((spec) => buildDomainModel(spec).name));
+  const removed = checkCoverage(
+    options,
+    currentDomains,
+    incoming.map((spec) => buildDomainModel(spec).name),
+  );
 
   const files: FileSet = new Map();
   const renamed: [string, string][] = [];
@@ -64,7 +68,12 @@ export async function updateSpecs(
   let generated: GenerateResult;
   try {
     for (const [name, text] of files) await writeFile(path.join(staging, name), text);
-    generated = await generate({ specsDir: staging, outDir: options.outDir, runtime: options.runtime, onProgress: options.onProgress });
+    generated = await generate({
+      specsDir: staging,
+      outDir: options.outDir,
+      runtime: options.runtime,
+      onProgress: options.onProgress,
+    });
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -85,7 +94,11 @@ export interface RemovedDomain {
  * name in `remove` must be such a missing domain. Returns the domains to remove; throws a `UsageError`
  * naming every problem otherwise.
  */
-function checkCoverage(options: UpdateSpecsOptions, currentDomains: readonly RemovedDomain[], incomingNames: readonly string[]): RemovedDomain[] {
+function checkCoverage(
+  options: UpdateSpecsOptions,
+  currentDomains: readonly RemovedDomain[],
+  incomingNames: readonly string[],
+): RemovedDomain[] {
   const current = new Map(currentDomains.map(({ name, file }) => [name, file]));
   const incoming = new Set(incomingNames);
   const label = (name: string) => `${name} (${current.get(name)})`;
@@ -110,9 +123,14 @@ function checkCoverage(options: UpdateSpecsOptions, currentDomains: readonly Rem
         `If the release retired ${unasked.length === 1 ? "it" : "them"}, say so: --remove ${unasked.join(",")}`,
     );
   }
-  if (present.length) problems.push(`--remove names ${present.map(label).join(", ")}, which ${options.from} still has: only domains the release lacks can be removed`);
+  if (present.length)
+    problems.push(
+      `--remove names ${present.map(label).join(", ")}, which ${options.from} still has: only domains the release lacks can be removed`,
+    );
   if (unknown.length) {
-    problems.push(`--remove names ${unknown.map((name) => `'${name}'`).join(", ")}, which ${options.specsDir} does not have (its domains: ${[...current.keys()].join(", ")})`);
+    problems.push(
+      `--remove names ${unknown.map((name) => `'${name}'`).join(", ")}, which ${options.specsDir} does not have (its domains: ${[...current.keys()].join(", ")})`,
+    );
   }
   if (problems.length) throw new UsageError(`update-specs wrote nothing.\n${problems.join("\n")}`);
   return missing.map((name) => ({ name, file: current.get(name)! }));

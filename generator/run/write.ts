@@ -18,7 +18,8 @@ export async function writeAtomically(outDir: string, files: FileSet): Promise<v
   try {
     // Folders first, then every file at once: one at a time took a tenth of a cold run.
     const targets = [...files.keys()].map((relative) => path.join(staging, relative));
-    for (const folder of new Set(targets.map((target) => path.dirname(target)))) await mkdir(folder, { recursive: true });
+    for (const folder of new Set(targets.map((target) => path.dirname(target))))
+      await mkdir(folder, { recursive: true });
     await Promise.all([...files.values()].map((content, index) => writeFile(targets[index]!, content)));
     const hadOutput = await isDirectory(outDir);
     if (hadOutput) await rename(outDir, previous);

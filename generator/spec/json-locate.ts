@@ -68,7 +68,10 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxProblem {
         readValue();
         path.pop();
         skipSpace();
-        if (text[i] === ",") { i++; continue; }
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
         if (text[i] === "}") return void i++;
         fail(`expected ',' or '}' but found ${describe()}`);
       }
@@ -82,7 +85,10 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxProblem {
         readValue();
         path.pop();
         skipSpace();
-        if (text[i] === ",") { i++; continue; }
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
         if (text[i] === "]") return void i++;
         fail(`expected ',' or ']' but found ${describe()}`);
       }

@@ -40,7 +40,9 @@ export async function loadSpecs(dir: string): Promise<LoadedSpec[]> {
 export async function loadSpecFile(filePath: string): Promise<LoadedSpec> {
   const text = await readFile(filePath, "utf8");
   // The YAML parser is loaded only when a YAML spec is there (ServiceTitan ships JSON).
-  const document = /\.json$/i.test(filePath) ? parseSpecText(filePath, text) : checkObject(filePath, (await import("./parse-yaml.js")).parseYaml(filePath, text));
+  const document = /\.json$/i.test(filePath)
+    ? parseSpecText(filePath, text)
+    : checkObject(filePath, (await import("./parse-yaml.js")).parseYaml(filePath, text));
   validateSpec(filePath, document);
   return {
     file: path.basename(filePath),

@@ -19,7 +19,8 @@ export interface LockedFile {
 
 export function buildLock(files: readonly LockedFile[]): SpecLock {
   const lock: SpecLock = {};
-  for (const { file, sha256, openapi, specVersion, operations } of files) lock[file] = { sha256, openapi, version: specVersion, operations: operations.length };
+  for (const { file, sha256, openapi, specVersion, operations } of files)
+    lock[file] = { sha256, openapi, version: specVersion, operations: operations.length };
   return lock;
 }
 
@@ -56,6 +57,8 @@ export async function checkLock(specsDir: string, lock: SpecLock): Promise<void>
     else if (recorded[file]!.sha256 !== lock[file]!.sha256) problems.push(`${file} differs from the locked sha256`);
   }
   if (problems.length) {
-    throw new Error(`${lockPath} does not match the spec files: ${problems.join("; ")}. If the new specs are intended, run 'stgen lock --specs ${specsDir}'`);
+    throw new Error(
+      `${lockPath} does not match the spec files: ${problems.join("; ")}. If the new specs are intended, run 'stgen lock --specs ${specsDir}'`,
+    );
   }
 }

@@ -16,7 +16,9 @@ export interface OpenApiDocument {
   };
   [other: string]: unknown;
 }
-export interface Reference { $ref: string }
+export interface Reference {
+  $ref: string;
+}
 export type SchemaObject = Record<string, unknown>;
 export interface ParameterObject {
   name: string;
@@ -28,9 +30,18 @@ export interface ParameterObject {
   style?: string;
   explode?: boolean;
 }
-export interface MediaTypeObject { schema?: SchemaObject }
-export interface RequestBodyObject { required?: boolean; description?: string; content?: Record<string, MediaTypeObject> }
-export interface ResponseObject { description?: string; content?: Record<string, MediaTypeObject> }
+export interface MediaTypeObject {
+  schema?: SchemaObject;
+}
+export interface RequestBodyObject {
+  required?: boolean;
+  description?: string;
+  content?: Record<string, MediaTypeObject>;
+}
+export interface ResponseObject {
+  description?: string;
+  content?: Record<string, MediaTypeObject>;
+}
 export interface OperationObject {
   operationId?: string;
   tags?: string[];
@@ -43,7 +54,9 @@ export interface OperationObject {
   responses?: Record<string, ResponseObject | Reference>;
   security?: Record<string, string[]>[];
 }
-export type PathItem = Partial<Record<(typeof HTTP_METHODS)[number], OperationObject>> & { parameters?: (ParameterObject | Reference)[] };
+export type PathItem = Partial<Record<(typeof HTTP_METHODS)[number], OperationObject>> & {
+  parameters?: (ParameterObject | Reference)[];
+};
 
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 /** An HTTP method as requests (and the runtime) write it: `GET`. A path item keys its operations in lower case. */

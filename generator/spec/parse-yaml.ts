@@ -32,7 +32,8 @@ function yamlPointerAt(node: YamlNode | null, offset: number, prefix = ""): stri
   } else if (isSeq(node)) {
     for (const [index, item] of node.items.entries()) {
       const range = (item as YamlNode | null)?.range;
-      if (range && offset >= range[0] && offset <= range[2]) return yamlPointerAt(item as YamlNode, offset, `${prefix}/${index}`);
+      if (range && offset >= range[0] && offset <= range[2])
+        return yamlPointerAt(item as YamlNode, offset, `${prefix}/${index}`);
     }
   }
   return prefix;

@@ -57,7 +57,9 @@ export function redisRateLimiter(redis: RedisLike, options: RedisOptions = {}): 
         const wait = await guarded(
           async () => {
             const spacing = grantSpacingMs(limit);
-            return Number(await redis.eval(SLIDING_WINDOW, 1, name, limit.perMs + JITTER_GUARD_MS, limit.requests, id, spacing));
+            return Number(
+              await redis.eval(SLIDING_WINDOW, 1, name, limit.perMs + JITTER_GUARD_MS, limit.requests, id, spacing),
+            );
           },
           async () => {
             await local.acquire(key, limit, signal);

@@ -24,32 +24,45 @@ export function redisTokenStore(redis: RedisLike, options: RedisOptions = {}): T
     async get(key) {
       const mine = await local.get(key);
       if (mine && mine.expiresAt > Date.now()) return mine;
-      return guarded(async () => {
-        const value = await redis.get(name(key));
-        if (!value) return undefined;
-        const split = value.indexOf(":");
-        const shared = { expiresAt: Number(value.slice(0, split)), accessToken: value.slice(split + 1) };
-        await local.set(key, shared);
-        return shared;
-      }, () => local.get(key));
+      return guarded(
+        async () => {
+          const value = await redis.get(name(key));
+          if (!value) return undefined;
+          const split = value.indexOf(":");
+          const shared = { expiresAt: Number(value.slice(0, split)), accessToken: value.slice(split + 1) };
+          await local.set(key, shared);
+          return shared;
+        },
+        () => local.get(key),
+      );
     },
     async set(key, token) {
       await local.set(key, token);
-      await guarded(async () => {
-        const ttl = token.expiresAt - Date.now();
-        if (ttl > 0) await redis.set(name(key), tokenValue(token), "PX", ttl);
-      }, () => {});
+      await guarded(
+        async () => {
+          const ttl = token.expiresAt - Date.now();
+          if (ttl > 0) await redis.set(name(key), tokenValue(token), "PX", ttl);
+        },
+        () => {},
+      );
     },
     async delete(key) {
       await local.delete(key);
-      await guarded(async () => void (await redis.del(name(key))), () => {});
+      await guarded(
+        async () => void (await redis.del(name(key))),
+        () => {},
+      );
     },
     async deleteIf(key, accessToken) {
       if ((await local.get(key))?.accessToken === accessToken) await local.delete(key);
-      await guarded(async () => {
-        const current = await redis.get(name(key));
-        if (current?.slice(current.indexOf(":") + 1) === accessToken) await redis.eval(DELETE_IF_EQUAL, 1, name(key), current);
-      }, () => {});
+      await guarded(
+        async () => {
+          const current = await redis.get(name(key));
+          if (current?.slice(current.indexOf(":") + 1) === accessToken)
+            await redis.eval(DELETE_IF_EQUAL, 1, name(key), current);
+        },
+        () => {},
+      );
     },
     lock: (key, ttlMs) =>
       guarded(
@@ -58,7 +71,11 @@ export function redisTokenStore(redis: RedisLike, options: RedisOptions = {}): T
           const owner = randomBytes(12).toString("hex");
           const taken = await redis.set(lockKey, owner, "PX", ttlMs, "NX");
           if (taken !== "OK") return null;
-          return async () => void (await guarded(() => redis.eval(DELETE_IF_EQUAL, 1, lockKey, owner), () => 0));
+          return async () =>
+            void (await guarded(
+              () => redis.eval(DELETE_IF_EQUAL, 1, lockKey, owner),
+              () => 0,
+            ));
         },
         () => async () => {}, // without Redis, this process's own single flight is the lock
       ),

@@ -9,7 +9,12 @@ import { memoryTokenStore } from "../../generated/index.js";
  * bearer token and the app key, under `/{module}/v2/tenant/{tenant}/…`. Each test answers API calls with
  * its own `api` handler; every request is logged.
  */
-export const STRICT = { clientId: "cid.strict", clientSecret: "cs1.strict+secret/value", appKey: "ak1.strict", tenant: "7654321" };
+export const STRICT = {
+  clientId: "cid.strict",
+  clientSecret: "cs1.strict+secret/value",
+  appKey: "ak1.strict",
+  tenant: "7654321",
+};
 
 export interface LoggedRequest {
   method: string;
@@ -23,7 +28,9 @@ export interface LoggedRequest {
 }
 
 /** What a handler answers; `raw` takes over the response entirely (stalls, floods, bad framing). */
-export type Answer = { status?: number; json?: unknown; text?: string; headers?: Record<string, string> } | { raw: (res: ServerResponse) => void };
+export type Answer =
+  | { status?: number; json?: unknown; text?: string; headers?: Record<string, string> }
+  | { raw: (res: ServerResponse) => void };
 
 export interface StrictOptions {
   /** Answers API calls that passed the checks. Default: `{ status: 200, json: {} }`. */
@@ -65,7 +72,10 @@ export async function startStrictServer(options: StrictOptions = {}): Promise<St
         at: Date.now(),
       };
       requests.push(request);
-      void answer(request).then((result) => reply(res, result), (error: Error) => reply(res, { status: 500, text: error.message }));
+      void answer(request).then(
+        (result) => reply(res, result),
+        (error: Error) => reply(res, { status: 500, text: error.message }),
+      );
     });
   });
 
@@ -73,9 +83,12 @@ export async function startStrictServer(options: StrictOptions = {}): Promise<St
     if (request.path === "/connect/token") {
       if (state.options.token) return state.options.token(request);
       const form = new URLSearchParams(request.body);
-      const formOk = request.method === "POST" && request.headers["content-type"] === "application/x-www-form-urlencoded";
-      if (!formOk || form.get("grant_type") !== "client_credentials") return { status: 400, json: { error: "unsupported_grant_type" } };
-      if (form.get("client_id") !== STRICT.clientId || form.get("client_secret") !== STRICT.clientSecret) return { status: 400, json: { error: "invalid_client" } };
+      const formOk =
+        request.method === "POST" && request.headers["content-type"] === "application/x-www-form-urlencoded";
+      if (!formOk || form.get("grant_type") !== "client_credentials")
+        return { status: 400, json: { error: "unsupported_grant_type" } };
+      if (form.get("client_id") !== STRICT.clientId || form.get("client_secret") !== STRICT.clientSecret)
+        return { status: 400, json: { error: "invalid_client" } };
       const token = `strict.${tokens.length + 1}.${Math.random().toString(36).slice(2)}`;
       const expiresIn = state.options.expiresIn ?? 900;
       tokens.push(token);
@@ -83,9 +96,12 @@ export async function startStrictServer(options: StrictOptions = {}): Promise<St
       return { json: { access_token: token, expires_in: expiresIn, token_type: "Bearer", scope: "all" } };
     }
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
-    if (!bearer || !((live.get(bearer) ?? 0) > Date.now())) return { status: 401, json: { title: "The access token is invalid or has expired.", status: 401 } };
-    if (request.headers["st-app-key"] !== STRICT.appKey) return { status: 403, json: { title: "The application key is not valid.", status: 403 } };
-    if (!/^\/[a-z]+\/v2\/tenant\/\d+(\/|$)/.test(request.path)) return { status: 404, json: { title: `No operation serves ${request.path}`, status: 404 } };
+    if (!bearer || !((live.get(bearer) ?? 0) > Date.now()))
+      return { status: 401, json: { title: "The access token is invalid or has expired.", status: 401 } };
+    if (request.headers["st-app-key"] !== STRICT.appKey)
+      return { status: 403, json: { title: "The application key is not valid.", status: 403 } };
+    if (!/^\/[a-z]+\/v2\/tenant\/\d+(\/|$)/.test(request.path))
+      return { status: 404, json: { title: `No operation serves ${request.path}`, status: 404 } };
     return state.options.api ? state.options.api(request) : { json: {} };
   }
 
@@ -110,7 +126,11 @@ function reply(res: ServerResponse, answer: Answer): void {
   if ("raw" in answer) return answer.raw(res);
   const body = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? "");
   const type = answer.json !== undefined ? "application/json" : "text/plain";
-  res.writeHead(answer.status ?? 200, { "content-type": type, "content-length": Buffer.byteLength(body), ...answer.headers });
+  res.writeHead(answer.status ?? 200, {
+    "content-type": type,
+    "content-length": Buffer.byteLength(body),
+    ...answer.headers,
+  });
   res.end(body);
 }
 

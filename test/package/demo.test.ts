@@ -4,7 +4,10 @@ import { ROOT, runProcess } from "../helpers.js";
 
 /** `npm run demo` as the README shows it: no credentials, every step says what happened. */
 it("npm run demo walks through paging, a resumed export, retries and a typed error", async () => {
-  const run = await runProcess(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/demo.ts")]);
+  const run = await runProcess(process.execPath, [
+    path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+    path.join(ROOT, "scripts/demo.ts"),
+  ]);
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
   expect(run.stdout).toContain("1. paged list: 1234 customers read with .all(), in 3 pages");

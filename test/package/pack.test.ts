@@ -32,7 +32,8 @@ describe("the client alone, installed without dev or peer dependencies", () => {
     expect(installed.code, installed.stderr).toBe(0);
     const packages = (await readdir(path.join(app, "node_modules"))).filter((name) => !name.startsWith("."));
     expect(packages).toContain("servicetitan-client");
-    for (const heavy of ["typescript", "prettier", "ts-morph", "openapi-typescript", "yargs", "ajv", "stgen"]) expect(packages).not.toContain(heavy);
+    for (const heavy of ["typescript", "prettier", "ts-morph", "openapi-typescript", "yargs", "ajv", "stgen"])
+      expect(packages).not.toContain(heavy);
     expect(packages.length - 1).toBeLessThanOrEqual(4);
     expect(await readdir(path.join(app, "node_modules/.bin")).catch(() => [])).toEqual([]);
   }, 300_000);
@@ -57,25 +58,46 @@ describe("a user's project with both packages", () => {
 
   it("stgen --version prints stgen's version, and a mistyped command gets a suggestion", async () => {
     const version = await run(path.join(app, "node_modules/.bin/stgen"), ["--version"], app);
-    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(path.join(ROOT, "generator/package.json"), "utf8")).version);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(await readFile(path.join(ROOT, "generator/package.json"), "utf8")).version,
+    );
     const typo = await run(path.join(app, "node_modules/.bin/stgen"), ["generat"], app);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("Did you mean generate?");
   });
 
   it("generates a client into the project, named by what each spec serves, that strict tsc accepts under node16, bundler and node10 resolution", async () => {
-    const generated = await run(path.join(app, "node_modules/.bin/stgen"), ["generate", "--specs", "specs", "--out", "src/servicetitan"], app);
+    const generated = await run(
+      path.join(app, "node_modules/.bin/stgen"),
+      ["generate", "--specs", "specs", "--out", "src/servicetitan"],
+      app,
+    );
     expect(generated.stderr).toBe("");
     expect(generated.code).toBe(0);
-    expect((await readdir(path.join(app, "src/servicetitan"))).sort()).toEqual(["crm", "index.ts", "jpm", "manifest.json", "telecom"]);
-    expect(await readFile(path.join(app, "src/servicetitan/crm/client.ts"), "utf8")).toContain('from "servicetitan-client/runtime"');
+    expect((await readdir(path.join(app, "src/servicetitan"))).sort()).toEqual([
+      "crm",
+      "index.ts",
+      "jpm",
+      "manifest.json",
+      "telecom",
+    ]);
+    expect(await readFile(path.join(app, "src/servicetitan/crm/client.ts"), "utf8")).toContain(
+      'from "servicetitan-client/runtime"',
+    );
 
     await writeFile(
       path.join(app, "src/main.ts"),
       `import { startMockServer } from "stgen/mock";
 import { NotFoundError } from "servicetitan-client";
-import { createServiceTitan, ServiceTitanError } from "../servicetitan/index.js";
-import type { CustomerResponse } from "../servicetitan/crm/index.js";
+import { createServiceTitan, ServiceTitanError } from "./servicetitan/index.js";
+import type { CustomerResponse } from "./servicetitan/crm/index.js";
+
+/** Every domain the client offers: built on first use, each is an accessor until then (for…in lists them). */
+function domainsOf(client: object): string[] {
+  const names: string[] = [];
+  for (const name in client) names.push(name);
+  return names.sort();
+}
 
 const mock = await startMockServer({ specs: "specs" });
 const st = createServiceTitan({ ...mock.credentials, baseUrl: mock.url, authUrl: mock.url });
@@ -83,31 +105,53 @@ const customer: CustomerResponse = await st.crm.customers.get({ id: 42 });
 const jobs = await st.jpm.jobs.getList({ page: 1, pageSize: 5 });
 const missing = await st.crm.customers.get({ id: 100_000 }).catch((error: unknown) => error);
 console.log(JSON.stringify({
-  id: customer.id, jobs: jobs.data.length, domains: Object.keys(st).sort(),
+  id: customer.id, jobs: jobs.data.length, domains: domainsOf(st),
   missing: missing instanceof ServiceTitanError && missing.status, sameClass: missing instanceof NotFoundError,
 }));
 await mock.close();
 `,
     );
-    const strict = { strict: true, noUncheckedIndexedAccess: true, target: "ES2022", skipLibCheck: false, types: ["node"], lib: ["ES2023", "DOM"] };
+    const strict = {
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      target: "ES2022",
+      skipLibCheck: false,
+      types: ["node"],
+      lib: ["ES2023", "DOM"],
+    };
     for (const [name, options] of Object.entries({
       node16: { module: "node16", moduleResolution: "node16", outDir: "out" },
       bundler: { module: "esnext", moduleResolution: "bundler", noEmit: true },
     })) {
-      await writeFile(path.join(app, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions: { ...strict, ...options }, include: ["src"] }));
+      await writeFile(
+        path.join(app, `tsconfig.${name}.json`),
+        JSON.stringify({ compilerOptions: { ...strict, ...options }, include: ["src"] }),
+      );
       const tsc = await run(path.join(app, "node_modules/.bin/tsc"), ["-p", `tsconfig.${name}.json`], app);
       expect(tsc.stdout + tsc.stderr, name).toBe("");
     }
     // A CommonJS project on node10 resolution reaches the subpath types too (typesVersions).
-    await writeFile(path.join(app, "legacy.ts"), 'import type { CustomerResponse } from "servicetitan-client/crm";\nexport type Id = CustomerResponse["id"];\n');
+    await writeFile(
+      path.join(app, "legacy.ts"),
+      'import type { CustomerResponse } from "servicetitan-client/crm";\nexport type Id = CustomerResponse["id"];\n',
+    );
     const legacyOptions = { ...strict, module: "commonjs", moduleResolution: "node", noEmit: true };
-    await writeFile(path.join(app, "tsconfig.legacy.json"), JSON.stringify({ compilerOptions: legacyOptions, files: ["legacy.ts"] }));
+    await writeFile(
+      path.join(app, "tsconfig.legacy.json"),
+      JSON.stringify({ compilerOptions: legacyOptions, files: ["legacy.ts"] }),
+    );
     const legacy = await run(path.join(app, "node_modules/.bin/tsc"), ["-p", "tsconfig.legacy.json"], app);
     expect(legacy.stdout + legacy.stderr).toBe("");
 
     const result = await run(process.execPath, ["out/main.js"], app);
     expect(result.stderr).toBe("");
-    expect(JSON.parse(result.stdout)).toEqual({ id: 42, jobs: 5, domains: ["crm", "jpm", "telecom"], missing: 404, sameClass: true });
+    expect(JSON.parse(result.stdout)).toEqual({
+      id: 42,
+      jobs: 5,
+      domains: ["crm", "jpm", "telecom"],
+      missing: 404,
+      sameClass: true,
+    });
   }, 300_000);
 
   it("imports the bundled client's root, a domain subpath and redis from plain Node", async () => {
@@ -123,14 +167,21 @@ const config = { ...mock.credentials, baseUrl: mock.url, authUrl: mock.url };
 const st = createServiceTitan(config);
 const one = await st.crm.customers.get({ id: 42 });
 const two = await createCrmClient(config).customers.get({ id: 43 });
-console.log(JSON.stringify({ ids: [one.id, two.id], domains: Object.keys(st).length, sameErrorClass: ServiceTitanError === CrmError,
-  plumbing: ["bindDomain", "createCore"].filter((name) => name in root), operations: mock.operations,
+console.log(JSON.stringify({ ids: [one.id, two.id], domains: Object.keys(Object.getPrototypeOf(st)).length, sameErrorClass: ServiceTitanError === CrmError,
+  plumbing: ["defineDomain", "lazyObject", "createCore"].filter((name) => name in root), operations: mock.operations,
   redis: [typeof redisTokenStore, typeof redisRateLimiter] }));
 await mock.close();
 `,
     );
     const result = await run(process.execPath, ["bundled.mjs"], app);
     expect(result.stderr).toBe("");
-    expect(JSON.parse(result.stdout)).toEqual({ ids: [42, 43], domains: 24, sameErrorClass: true, plumbing: [], operations: 559, redis: ["function", "function"] });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ids: [42, 43],
+      domains: 24,
+      sameErrorClass: true,
+      plumbing: [],
+      operations: 559,
+      redis: ["function", "function"],
+    });
   });
 });

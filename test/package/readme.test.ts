@@ -49,11 +49,17 @@ it("the README's stgen mock example runs", async () => {
   const index = blocks.findIndex((code) => code.includes("startMockServer"));
   expect(index).toBeGreaterThanOrEqual(0);
   const tsx = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
-  const run = await runProcess(process.execPath, [tsx, "--tsconfig", tsconfig, path.join(BLOCKS, files[index]!)], BLOCKS);
+  const run = await runProcess(
+    process.execPath,
+    [tsx, "--tsconfig", tsconfig, path.join(BLOCKS, files[index]!)],
+    BLOCKS,
+  );
   expect(run.stderr).toBe("");
   expect(run.stdout).toContain("customers: 120 first page: 10");
   expect(run.stdout).toContain("renamed: Renamed Plumbing");
-  expect(run.stdout).toMatch(/GET \/crm\/v2\/tenant\/1234567\/customers 200\nPATCH \/crm\/v2\/tenant\/1234567\/customers\/3 200\nGET \/crm\/v2\/tenant\/1234567\/customers\/3 200\n/);
+  expect(run.stdout).toMatch(
+    /GET \/crm\/v2\/tenant\/1234567\/customers 200\nPATCH \/crm\/v2\/tenant\/1234567\/customers\/3 200\nGET \/crm\/v2\/tenant\/1234567\/customers\/3 200\n/,
+  );
   expect(run.stdout).toContain("after a 503: 3");
   expect(run.stdout).toContain("POST: 503 after 1 attempt");
 }, 120_000);

@@ -1,7 +1,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createServiceTitan, memoryTokenStore, ServiceTitanConfigError, ServiceTitanError, type ServiceTitanConfig } from "../../generated/index.js";
+import {
+  createServiceTitan,
+  memoryTokenStore,
+  ServiceTitanConfigError,
+  ServiceTitanError,
+  type ServiceTitanConfig,
+} from "../../generated/index.js";
 import { createCrmClient } from "../../generated/crm/index.js";
 import { MOCK_CREDENTIALS as CREDENTIALS, startMockServer, type MockServer } from "../../generator/mock/index.js";
 
@@ -76,7 +82,10 @@ describe("tokens", () => {
     mock.expireTokens();
     const before = mock.tokenRequests;
     mock.clearLog();
-    const { data, response } = await st.crm.POST("/tenant/{tenant}/customers/{id}/notes", { params: { path: { id: 3 } }, body: { text: "VIP" } });
+    const { data, response } = await st.crm.POST("/tenant/{tenant}/customers/{id}/notes", {
+      params: { path: { id: 3 } },
+      body: { text: "VIP" },
+    });
     expect(response.status).toBe(200);
     expect(data?.text).toBe("VIP");
     expect(mock.tokenRequests - before).toBe(1);
@@ -102,7 +111,8 @@ describe("tokens", () => {
     expect(error.status).toBe(400);
     expect(error.message).toContain("invalid_client");
     expect(error.message).toContain(CREDENTIALS.clientId);
-    for (const text of [error.message, JSON.stringify(error), String(error.stack)]) expect(text).not.toContain("cs1.wrong-secret-zzz");
+    for (const text of [error.message, JSON.stringify(error), String(error.stack)])
+      expect(text).not.toContain("cs1.wrong-secret-zzz");
   });
 });
 
@@ -130,7 +140,12 @@ describe("requests", () => {
     await st.crm.customers.getList({ sort: "+ModifiedOn", active: "Any" });
     const [bills, customers] = mock.apiRequests();
     expect(bills!.status).toBe(200);
-    expect(bills!.query).toMatchObject({ page: "1", pageSize: "5", "customField.Operator": "Or", "customField.Fields[Color]": "Red" });
+    expect(bills!.query).toMatchObject({
+      page: "1",
+      pageSize: "5",
+      "customField.Operator": "Or",
+      "customField.Fields[Color]": "Red",
+    });
     expect(bills!.headers["x-request-id"]).toBe("abc");
     expect(customers!.query).toMatchObject({ sort: "+ModifiedOn", active: "Any" });
     expect(customers!.url).toContain("sort=%2BModifiedOn");
@@ -198,7 +213,9 @@ describe("requests", () => {
     const ok = await st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 5 } } });
     expect(ok.data?.id).toBe(5);
     expect(ok.response.status).toBe(200);
-    const same = await st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 5, tenant: Number(CREDENTIALS.tenant) } } });
+    const same = await st.crm.GET("/tenant/{tenant}/customers/{id}", {
+      params: { path: { id: 5, tenant: Number(CREDENTIALS.tenant) } },
+    });
     expect(same.data?.id).toBe(5);
     const missing = await st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 404_404 } } });
     expect(missing.response.status).toBe(404);
@@ -212,7 +229,9 @@ describe("path style limits", () => {
     await st.crm.customers.get({ id: 1 }, { timeoutMs: 30_000 }); // warm the token
     mock.injectFault({ delayMs: 2000 }, { operationId: "Customers_Get" });
     const started = Date.now();
-    const error = await st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } }).catch((e: unknown) => e);
+    const error = await st.crm
+      .GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } })
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("TimeoutError");
     expect(Date.now() - started).toBeLessThan(1500);
   });
@@ -221,7 +240,9 @@ describe("path style limits", () => {
 describe("errors", () => {
   it("turns an error body into a ServiceTitanError with status, title, traceId, field errors and where it happened", async () => {
     const st = freshClient();
-    const error = (await st.crm.customers.create({ body: { name: "No Address" } as never }).catch((e: unknown) => e)) as ServiceTitanError;
+    const error = (await st.crm.customers
+      .create({ body: { name: "No Address" } as never })
+      .catch((e: unknown) => e)) as ServiceTitanError;
     expect(error).toBeInstanceOf(ServiceTitanError);
     expect(error).toMatchObject({
       status: 400,
@@ -247,7 +268,9 @@ describe("errors", () => {
     const st = freshClient({ retry: false });
     await st.crm.customers.get({ id: 1 }); // token first, so only the call is timed
     mock.injectFault({ delayMs: 2000 }, { operationId: "Customers_Get", times: 2 });
-    const timedOut = (await st.crm.customers.get({ id: 1 }, { timeoutMs: 100 }).catch((e: unknown) => e)) as ServiceTitanError;
+    const timedOut = (await st.crm.customers
+      .get({ id: 1 }, { timeoutMs: 100 })
+      .catch((e: unknown) => e)) as ServiceTitanError;
     expect(timedOut).toBeInstanceOf(ServiceTitanError);
     expect(timedOut.status).toBe(0);
     expect(timedOut.title).toMatch(/timed out after 100 ms/);
@@ -268,17 +291,31 @@ describe("errors", () => {
     const errors: unknown[] = [];
     const st = freshClient();
     errors.push(await st.crm.customers.get({ id: 99_999 }).catch((e: unknown) => e));
-    errors.push(await freshClient({ clientSecret: "cs1.another-wrong-secret" }).crm.customers.get({ id: 1 }).catch((e: unknown) => e));
-    errors.push(await freshClient({ baseUrl: await closedPortUrl() }).crm.customers.get({ id: 1 }).catch((e: unknown) => e));
+    errors.push(
+      await freshClient({ clientSecret: "cs1.another-wrong-secret" })
+        .crm.customers.get({ id: 1 })
+        .catch((e: unknown) => e),
+    );
+    errors.push(
+      await freshClient({ baseUrl: await closedPortUrl() })
+        .crm.customers.get({ id: 1 })
+        .catch((e: unknown) => e),
+    );
     const secrets = [CREDENTIALS.clientSecret, "cs1.another-wrong-secret", ...mock.issuedTokens()];
     expect(mock.issuedTokens().length).toBeGreaterThan(0);
     expect((errors[0] as ServiceTitanError).status).toBe(404);
     for (const error of errors) {
       expect(error).toBeInstanceOf(ServiceTitanError);
-      const texts = [String(error), JSON.stringify(error), (error as Error).stack ?? "", JSON.stringify(Object.entries(error as object))];
+      const texts = [
+        String(error),
+        JSON.stringify(error),
+        (error as Error).stack ?? "",
+        JSON.stringify(Object.entries(error as object)),
+      ];
       for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
     }
-    for (const text of [JSON.stringify(st), JSON.stringify(Object.entries(st.crm))]) expect(text).not.toContain(CREDENTIALS.clientSecret);
+    for (const text of [JSON.stringify(st), JSON.stringify(Object.entries(st.crm))])
+      expect(text).not.toContain(CREDENTIALS.clientSecret);
   });
 });
 
@@ -307,7 +344,10 @@ describe("config", () => {
     const seen: string[] = [];
     const recordingFetch: typeof fetch = async (input) => {
       seen.push(input instanceof Request ? input.url : String(input));
-      return new Response(JSON.stringify({ access_token: "t", expires_in: 900 }), { status: 200, headers: { "Content-Type": "application/json" } });
+      return new Response(JSON.stringify({ access_token: "t", expires_in: 900 }), {
+        status: 200,
+        headers: { "Content-Type": "application/json" },
+      });
     };
     const base = { ...CREDENTIALS, fetch: recordingFetch };
     await createServiceTitan({ ...base, clientId: "cid.prod" }).crm.customers.get({ id: 1 });
@@ -323,9 +363,12 @@ describe("config", () => {
   it("calls the given fetch on its own, as a browser's fetch needs (it throws when `this` is another object)", async () => {
     const calls: string[] = [];
     const browserLikeFetch = function (this: unknown, input: RequestInfo | URL) {
-      if (this !== undefined && this !== globalThis) throw new TypeError("Failed to execute 'fetch': Illegal invocation");
+      if (this !== undefined && this !== globalThis)
+        throw new TypeError("Failed to execute 'fetch': Illegal invocation");
       calls.push(String(input));
-      return Promise.resolve(new Response(JSON.stringify({ access_token: "t", expires_in: 900, id: 1 }), { status: 200 }));
+      return Promise.resolve(
+        new Response(JSON.stringify({ access_token: "t", expires_in: 900, id: 1 }), { status: 200 }),
+      );
     } as typeof fetch;
     const customer = await createServiceTitan({ ...CREDENTIALS, fetch: browserLikeFetch }).crm.customers.get({ id: 1 });
     expect(customer.id).toBe(1);

@@ -15,7 +15,14 @@ import {
 } from "../../generated/index.js";
 import { retryAfterMs } from "../../runtime/retry.js";
 import { VERSION } from "../../runtime/version.js";
-import { startStrictServer, STRICT, strictConfig, type Answer, type StrictOptions, type StrictServer } from "../fakes/strict-servicetitan.js";
+import {
+  startStrictServer,
+  STRICT,
+  strictConfig,
+  type Answer,
+  type StrictOptions,
+  type StrictServer,
+} from "../fakes/strict-servicetitan.js";
 import { ROOT } from "../helpers.js";
 
 /**
@@ -61,9 +68,22 @@ function everything(error: unknown): string {
 }
 
 /** Runs test/fixtures/hostile-process.ts in a child process; resolves with its exit code, output and time. */
-function runScenario(scenario: string, url: string, limitMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function runScenario(
+  scenario: string,
+  url: string,
+  limitMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "test/fixtures/hostile-process.ts"), scenario, url], { cwd: ROOT });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+      path.join(ROOT, "test/fixtures/hostile-process.ts"),
+      scenario,
+      url,
+    ],
+    { cwd: ROOT },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
@@ -122,7 +142,9 @@ describe("guarantee: nothing the client does crashes or holds the caller's proce
     };
     const st = client({ logger, hooks: { onResponse: () => Promise.reject(new Error("hook sink is down")) } });
     await expect(st.crm.customers.get({ id: 1 })).resolves.toMatchObject({ id: 1 });
-    await expect(st.crm.customers.create({ body: { name: "Ada" } as never })).resolves.toMatchObject({ method: "POST" });
+    await expect(st.crm.customers.create({ body: { name: "Ada" } as never })).resolves.toMatchObject({
+      method: "POST",
+    });
     expect(server.api().map((r) => r.method)).toEqual(["GET", "POST"]);
   });
 });
@@ -137,18 +159,25 @@ describe("guarantee: every call stays inside its operation's path and its tenant
     ["NaN", Number.NaN],
     ["a boolean", true],
   ];
-  it.each(hostile)("a path parameter that is %s is refused with a TypeError naming the operation, and nothing is sent", async (_, value) => {
-    const st = client();
-    const error = await rejection(st.crm.customers.get({ id: value as number }));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toContain("Customers_Get");
-    expect(error.message).toContain("'id'");
-    const other = await rejection(st.crm.contactMethods.deleteContactMethod({ contactId: "G", contactMethodId: value as string }));
-    expect(other).toBeInstanceOf(TypeError);
-    const pathStyle = await rejection(st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: value as number } } }));
-    expect(pathStyle).toBeInstanceOf(TypeError);
-    expect(server.requests).toEqual([]);
-  });
+  it.each(hostile)(
+    "a path parameter that is %s is refused with a TypeError naming the operation, and nothing is sent",
+    async (_, value) => {
+      const st = client();
+      const error = await rejection(st.crm.customers.get({ id: value as number }));
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toContain("Customers_Get");
+      expect(error.message).toContain("'id'");
+      const other = await rejection(
+        st.crm.contactMethods.deleteContactMethod({ contactId: "G", contactMethodId: value as string }),
+      );
+      expect(other).toBeInstanceOf(TypeError);
+      const pathStyle = await rejection(
+        st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: value as number } } }),
+      );
+      expect(pathStyle).toBeInstanceOf(TypeError);
+      expect(server.requests).toEqual([]);
+    },
+  );
 
   it("path style takes none of openapi-fetch's per-request routing options: the request goes to the config's host and tenant", async () => {
     const elsewhere = await startStrictServer();
@@ -161,7 +190,10 @@ describe("guarantee: every call stays inside its operation's path and its tenant
         pathSerializer: () => `${server.url}/crm/v2/tenant/1111/customers/1`,
         querySerializer: () => "tenant=1111",
       };
-      const result = await client().crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } }, ...evil } as never);
+      const result = await client().crm.GET("/tenant/{tenant}/customers/{id}", {
+        params: { path: { id: 1 } },
+        ...evil,
+      } as never);
       expect(result.response.status).toBe(200);
       expect(elsewhere.requests).toEqual([]);
       expect(server.api().map((r) => r.target)).toEqual([`/crm/v2/tenant/${STRICT.tenant}/customers/1`]);
@@ -181,7 +213,9 @@ describe("guarantee: every call stays inside its operation's path and its tenant
     const generated = await rejection(st.crm.customers.get({ id: 1, tenant: 999 } as never));
     expect(generated).toBeInstanceOf(TypeError);
     expect(generated.message).toContain("config.tenant");
-    const pathStyle = await rejection(st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1, tenant: 999 } } }));
+    const pathStyle = await rejection(
+      st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1, tenant: 999 } } }),
+    );
     expect(pathStyle).toBeInstanceOf(TypeError);
     const literal = await rejection(st.crm.GET("/tenant/999/customers" as never, {} as never));
     expect(literal).toBeInstanceOf(TypeError);
@@ -198,7 +232,11 @@ describe("guarantee: query strings say exactly what the caller passed", () => {
   it("encodes keys as values are encoded: custom-field names with &, # and = stay one parameter", async () => {
     serve(() => ({ json: { page: 1, pageSize: 50, hasMore: false, data: [] } }));
     const st = client();
-    await st.crm.customers.getList({ "customField.Fields": { "R&D": "Yes", "#1 fan": "No" }, "a&tenant=999": "x", name: "Smith & Sons #2" } as never);
+    await st.crm.customers.getList({
+      "customField.Fields": { "R&D": "Yes", "#1 fan": "No" },
+      "a&tenant=999": "x",
+      name: "Smith & Sons #2",
+    } as never);
     const [request] = server.api();
     expect([...request!.query.entries()]).toEqual([
       ["customField.Fields[R&D]", "Yes"],
@@ -206,14 +244,19 @@ describe("guarantee: query strings say exactly what the caller passed", () => {
       ["a&tenant=999", "x"],
       ["name", "Smith & Sons #2"],
     ]);
-    const pathStyle = await st.crm.GET("/tenant/{tenant}/customers", { params: { path: {}, query: { "customField.Fields": { "R&D": "Yes" } } as never } } as never);
+    const pathStyle = await st.crm.GET("/tenant/{tenant}/customers", {
+      params: { path: {}, query: { "customField.Fields": { "R&D": "Yes" } } as never },
+    } as never);
     expect(pathStyle.response.status).toBe(200);
     expect([...server.api()[1]!.query.entries()]).toEqual([["customField.Fields[R&D]", "Yes"]]);
   });
 
   it("sends a Date as a full UTC timestamp instead of dropping the filter", async () => {
     serve(() => ({ json: { page: 1, pageSize: 50, hasMore: false, data: [] } }));
-    await client().crm.customers.getList({ modifiedOnOrAfter: new Date("2026-01-02T03:04:05Z") as never, ids: [new Date(0)] as never });
+    await client().crm.customers.getList({
+      modifiedOnOrAfter: new Date("2026-01-02T03:04:05Z") as never,
+      ids: [new Date(0)] as never,
+    });
     expect(server.api()[0]!.query.get("modifiedOnOrAfter")).toBe("2026-01-02T03:04:05.000Z");
     expect(server.api()[0]!.query.get("ids")).toBe("1970-01-01T00:00:00.000Z");
   });
@@ -242,7 +285,9 @@ describe("guarantee: query strings say exactly what the caller passed", () => {
   });
 
   it("refuses a value nested deeper than one level with a TypeError naming the parameter, before sending", async () => {
-    const error = await rejection(client().crm.customers.getList({ "customField.Fields": { Color: { deep: "Red" } } } as never));
+    const error = await rejection(
+      client().crm.customers.getList({ "customField.Fields": { Color: { deep: "Red" } } } as never),
+    );
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).toContain("'customField.Fields.Color'");
     expect(server.requests).toEqual([]);
@@ -266,8 +311,14 @@ describe("guarantee: the client secret and tokens go nowhere else", () => {
 
   it("scrubs a secret or token that the token endpoint or the API echoes from every error and hook payload", async () => {
     const seen: unknown[] = [];
-    const hooks = { onError: (error: unknown) => void seen.push(error), onRetry: (event: unknown) => void seen.push(event) };
-    server.options.token = (request) => ({ status: 400, json: { error: "invalid_client", error_description: `bad form: ${request.body}` } });
+    const hooks = {
+      onError: (error: unknown) => void seen.push(error),
+      onRetry: (event: unknown) => void seen.push(event),
+    };
+    server.options.token = (request) => ({
+      status: 400,
+      json: { error: "invalid_client", error_description: `bad form: ${request.body}` },
+    });
     const tokenError = await rejection(client({ hooks }).crm.customers.get({ id: 1 }));
     expect(everything(tokenError)).toContain("bad form");
     expect(everything(tokenError)).not.toContain("strict+secret");
@@ -278,14 +329,21 @@ describe("guarantee: the client secret and tokens go nowhere else", () => {
       const bearer = String(request.headers.authorization);
       return {
         status: 400,
-        json: { title: `Rejected ${bearer}`, traceId: bearer, errors: { [bearer]: [`token ${bearer}`] }, data: { nested: [bearer] } },
+        json: {
+          title: `Rejected ${bearer}`,
+          traceId: bearer,
+          errors: { [bearer]: [`token ${bearer}`] },
+          data: { nested: [bearer] },
+        },
         headers: { "x-trace-id": bearer },
       };
     };
     serve(echo);
     const apiError = await rejection(client({ hooks }).crm.customers.get({ id: 1 }));
     serve(() => ({ status: 503, text: `<html>${STRICT.clientSecret} and Bearer ${server.tokens.at(-1)}</html>` }));
-    const htmlError = (await rejection(client({ hooks, retry: { maxAttempts: 2, baseDelayMs: 1 } }).crm.customers.get({ id: 1 }))) as ServiceTitanError;
+    const htmlError = (await rejection(
+      client({ hooks, retry: { maxAttempts: 2, baseDelayMs: 1 } }).crm.customers.get({ id: 1 }),
+    )) as ServiceTitanError;
     expect(htmlError.rawBody).toContain("[redacted]");
     for (const token of server.tokens) {
       for (const item of [apiError, htmlError, ...seen]) {
@@ -297,28 +355,45 @@ describe("guarantee: the client secret and tokens go nowhere else", () => {
   });
 
   it("scrubs path-style error bodies too, and the form-encoded secret however its escapes are cased", async () => {
-    serve((request) => ({ status: 400, json: { title: `echo ${String(request.headers.authorization)} ${STRICT.clientSecret}`, detail: "cs1.strict%2bsecret%2fvalue" } }));
+    serve((request) => ({
+      status: 400,
+      json: {
+        title: `echo ${String(request.headers.authorization)} ${STRICT.clientSecret}`,
+        detail: "cs1.strict%2bsecret%2fvalue",
+      },
+    }));
     const result = await client().crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } });
     const text = JSON.stringify(result.error);
     expect(text).toContain("echo");
     for (const secret of [STRICT.clientSecret, ...server.tokens, "strict%2bsecret"]) expect(text).not.toContain(secret);
   });
 
-  it.each([100, 20_000])("keeps an error body nested %i levels deep from overflowing the stack: a ServiceTitanError, JSON.stringify safe", async (depth) => {
-    const deep = `${"[".repeat(depth)}${"]".repeat(depth)}`;
-    serve(() => ({ raw: (res) => res.writeHead(400, { "content-type": "application/json" }).end(`{"title":"Invalid","data":${deep},"errors":{"name":${deep}}}`) }));
-    const error = (await rejection(client().crm.customers.get({ id: 1 }))) as ServiceTitanError;
-    expect(error).toBeInstanceOf(ServiceTitanError);
-    expect(error.status).toBe(400);
-    const json = JSON.stringify(error);
-    if (depth === 100) expect(json).toContain("nested too deep"); // deeper still, JSON.parse gives up and the text is kept as rawBody
-  });
+  it.each([100, 20_000])(
+    "keeps an error body nested %i levels deep from overflowing the stack: a ServiceTitanError, JSON.stringify safe",
+    async (depth) => {
+      const deep = `${"[".repeat(depth)}${"]".repeat(depth)}`;
+      serve(() => ({
+        raw: (res) =>
+          res
+            .writeHead(400, { "content-type": "application/json" })
+            .end(`{"title":"Invalid","data":${deep},"errors":{"name":${deep}}}`),
+      }));
+      const error = (await rejection(client().crm.customers.get({ id: 1 }))) as ServiceTitanError;
+      expect(error).toBeInstanceOf(ServiceTitanError);
+      expect(error.status).toBe(400);
+      const json = JSON.stringify(error);
+      if (depth === 100) expect(json).toContain("nested too deep"); // deeper still, JSON.parse gives up and the text is kept as rawBody
+    },
+  );
 
   it("follows a redirect to another host only for a GET, without the bearer token or the app key; never a write", async () => {
     const elsewhere = await startStrictServer();
     try {
       elsewhere.options.token = () => ({ text: "file bytes" }); // the download host answers anything
-      serve((request) => ({ status: request.method === "GET" ? 302 : 307, headers: { location: `${elsewhere.url}/connect/token` } }));
+      serve((request) => ({
+        status: request.method === "GET" ? 302 : 307,
+        headers: { location: `${elsewhere.url}/connect/token` },
+      }));
       const st = client();
       await st.crm.customers.get({ id: 1 }).catch(() => undefined);
       const [download] = elsewhere.requests;
@@ -335,7 +410,13 @@ describe("guarantee: the client secret and tokens go nowhere else", () => {
 
   it("never echoes a string from the config in a config error, and refuses a URL with a user name or password", () => {
     const secret = "cs1.pasted-in-the-wrong-place";
-    for (const overrides of [{ tenant: secret }, { environment: secret }, { baseUrl: secret }, { timeoutMs: secret }, { retry: { maxAttempts: secret } }]) {
+    for (const overrides of [
+      { tenant: secret },
+      { environment: secret },
+      { baseUrl: secret },
+      { timeoutMs: secret },
+      { retry: { maxAttempts: secret } },
+    ]) {
       const error = (() => {
         try {
           createServiceTitan({ ...STRICT, ...overrides } as never);
@@ -347,7 +428,9 @@ describe("guarantee: the client secret and tokens go nowhere else", () => {
       expect(error).toBeInstanceOf(ServiceTitanConfigError);
       expect(everything(error)).not.toContain(secret);
     }
-    expect(() => createServiceTitan({ ...STRICT, baseUrl: "http://user:hunter2@127.0.0.1:9" })).toThrow("must not contain a user name or password");
+    expect(() => createServiceTitan({ ...STRICT, baseUrl: "http://user:hunter2@127.0.0.1:9" })).toThrow(
+      "must not contain a user name or password",
+    );
     try {
       createServiceTitan({ ...STRICT, authUrl: "http://user:hunter2@127.0.0.1:9" });
     } catch (error) {
@@ -359,7 +442,10 @@ describe("guarantee: the client secret and tokens go nowhere else", () => {
     serve(() => ({ status: 404, json: { title: "Not found", status: 404 } }));
     const lines: string[] = [];
     const events: unknown[] = [];
-    const st = client({ logger: { debug: (line) => lines.push(line) }, hooks: { onRequest: (event) => void events.push(event) } });
+    const st = client({
+      logger: { debug: (line) => lines.push(line) },
+      hooks: { onRequest: (event) => void events.push(event) },
+    });
     const error = await rejection(st.crm.customers.getList({ name: "Jane Customer", phone: "555-0100" } as never));
     expect(server.api()[0]!.query.get("name")).toBe("Jane Customer");
     for (const text of [everything(error), ...lines, JSON.stringify(events)]) {
@@ -374,7 +460,9 @@ describe("guarantee: time limits measure what they say", () => {
   it("the timeout starts when a request is sent: calls queued behind the rate limit do not time out, and none is sent twice", async () => {
     serve((request) => ({ json: { id: 1, method: request.method } }));
     const st = client({ rateLimit: { requestsPerSecond: 20 }, timeoutMs: 400 });
-    const calls = Array.from({ length: 40 }, (_, i) => (i % 2 ? st.crm.customers.get({ id: i }) : st.crm.customers.create({ body: {} as never })));
+    const calls = Array.from({ length: 40 }, (_, i) =>
+      i % 2 ? st.crm.customers.get({ id: i }) : st.crm.customers.create({ body: {} as never }),
+    );
     const results = await Promise.allSettled(calls);
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
     expect(server.api()).toHaveLength(40);
@@ -416,7 +504,11 @@ describe("guarantee: time limits measure what they say", () => {
 
   it("rejects, never throws synchronously, for options that are null or whose getters throw", async () => {
     const st = client();
-    const trap = Object.defineProperty({}, "signal", { get: () => { throw new Error("getter broke"); } });
+    const trap = Object.defineProperty({}, "signal", {
+      get: () => {
+        throw new Error("getter broke");
+      },
+    });
     for (const options of [null, trap]) {
       let thrown: unknown;
       let promise: Promise<unknown> | undefined;
@@ -445,7 +537,11 @@ describe("guarantee: time limits measure what they say", () => {
     expect(retryAfterMs("-1", undefined)).toBeUndefined();
     expect(retryAfterMs("soon", undefined)).toBeUndefined();
     let calls = 0;
-    serve(() => (++calls === 1 ? { status: 429, json: { title: "Too many" }, headers: { "retry-after": "1.5" } } : { json: { id: 1 } }));
+    serve(() =>
+      ++calls === 1
+        ? { status: 429, json: { title: "Too many" }, headers: { "retry-after": "1.5" } }
+        : { json: { id: 1 } },
+    );
     await client().crm.customers.get({ id: 1 });
     const [first, second] = server.api();
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(1450);
@@ -454,8 +550,15 @@ describe("guarantee: time limits measure what they say", () => {
     server.requests.length = 0;
     vi.spyOn(Math, "random").mockReturnValue(0.5);
     const delays: number[] = [];
-    serve(() => (++calls === 1 ? { status: 429, json: { title: "Too many" }, headers: { "retry-after": "-1" } } : { json: { id: 1 } }));
-    await client({ retry: { baseDelayMs: 400 }, hooks: { onRetry: (event) => void delays.push(event.delayMs) } }).crm.customers.get({ id: 1 });
+    serve(() =>
+      ++calls === 1
+        ? { status: 429, json: { title: "Too many" }, headers: { "retry-after": "-1" } }
+        : { json: { id: 1 } },
+    );
+    await client({
+      retry: { baseDelayMs: 400 },
+      hooks: { onRetry: (event) => void delays.push(event.delayMs) },
+    }).crm.customers.get({ id: 1 });
     expect(delays).toEqual([200]); // the backoff's, not "now"
   });
 });
@@ -486,7 +589,16 @@ describe("guarantee: size and progress are bounded", () => {
     serve(() => ({ json: { padding: "x".repeat(2 * 1024 * 1024) } }));
     expect((await rejection(st.crm.customers.get({ id: 1 }))).message).toContain("maxResponseBytes");
     const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 32));
-    serve(() => ({ raw: (res) => res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length }).end(bomb) }));
+    serve(() => ({
+      raw: (res) =>
+        res
+          .writeHead(200, {
+            "content-type": "application/json",
+            "content-encoding": "gzip",
+            "content-length": bomb.length,
+          })
+          .end(bomb),
+    }));
     expect((await rejection(st.crm.customers.get({ id: 1 }))).message).toContain("maxResponseBytes");
     const pathStyle = await rejection(st.crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } }));
     expect(pathStyle.message).toContain("maxResponseBytes");
@@ -508,7 +620,9 @@ describe("guarantee: size and progress are bounded", () => {
   });
 
   it("an export whose continueFrom never moves, or that says hasMore with no rows, stops with a clear error", async () => {
-    serve(() => ({ json: { hasMore: true, continueFrom: "same", data: [{ id: 1, modifiedOn: "2026-01-01T00:00:00Z" }] } }));
+    serve(() => ({
+      json: { hasMore: true, continueFrom: "same", data: [{ id: 1, modifiedOn: "2026-01-01T00:00:00Z" }] },
+    }));
     const rows: unknown[] = [];
     const stuck = await rejection(
       (async () => {
@@ -541,7 +655,9 @@ describe("guarantee: size and progress are bounded", () => {
 
   it("refuses maxPages or maxItems below 1 instead of ignoring them", () => {
     const st = client();
-    expect(() => st.crm.customers.getList.all({}, { maxPages: 0 })).toThrow("maxPages must be a whole number, at least 1");
+    expect(() => st.crm.customers.getList.all({}, { maxPages: 0 })).toThrow(
+      "maxPages must be a whole number, at least 1",
+    );
     expect(() => st.jpm.export.jobs.pages({}, { maxItems: -1 })).toThrow("maxItems");
   });
 
@@ -561,8 +677,14 @@ describe("guarantee: size and progress are bounded", () => {
   });
 
   it("a path-style call whose body stalls fails as a TimeoutError, like a generated one", async () => {
-    serve(() => ({ raw: (res) => res.writeHead(200, { "content-type": "application/json", "content-length": "100" }).write('{"id":') }));
-    const error = await rejection(client({ timeoutMs: 300, retry: false }).crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } }));
+    serve(() => ({
+      raw: (res) => res.writeHead(200, { "content-type": "application/json", "content-length": "100" }).write('{"id":'),
+    }));
+    const error = await rejection(
+      client({ timeoutMs: 300, retry: false }).crm.GET("/tenant/{tenant}/customers/{id}", {
+        params: { path: { id: 1 } },
+      }),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toContain("reading the response timed out");
   });
@@ -614,11 +736,14 @@ describe("guarantee: errors and config a newcomer meets say what is wrong", () =
   });
 
   it.each([
-    [{ rateLimit: { requestPerSecond: 10 } }, "unknown option 'rateLimit.requestPerSecond'; did you mean 'rateLimit.requestsPerSecond'?"],
+    [
+      { rateLimit: { requestPerSecond: 10 } },
+      "unknown option 'rateLimit.requestPerSecond'; did you mean 'rateLimit.requestsPerSecond'?",
+    ],
     [{ hooks: { onReqeust: () => {} } }, "did you mean 'hooks.onRequest'?"],
     [{ retry: { maxAttempt: 2 } }, "did you mean 'retry.maxAttempts'?"],
     [{ timeOutMs: 5 }, "did you mean 'timeoutMs'?"],
-    [{ environment: "constructor" }, "'environment' must be \"production\" or \"integration\""],
+    [{ environment: "constructor" }, '\'environment\' must be "production" or "integration"'],
     [{ hooks: { onRequest: "log" } }, "'hooks.onRequest' must be a function"],
     [{ hooks: "oops" }, "'hooks' must be an object"],
   ])("checks nested options as the top level is checked: %o", (overrides, message) => {
@@ -626,7 +751,11 @@ describe("guarantee: errors and config a newcomer meets say what is wrong", () =
   });
 
   it("reads hooks and logger methods once, when the client is made: a getter that throws is a config error, not a failed call", () => {
-    const logger = Object.defineProperty({}, "debug", { get: () => { throw new Error("getter broke"); } });
+    const logger = Object.defineProperty({}, "debug", {
+      get: () => {
+        throw new Error("getter broke");
+      },
+    });
     expect(() => createServiceTitan({ ...STRICT, logger })).toThrow("reading 'logger.debug' threw");
   });
 
@@ -636,7 +765,12 @@ describe("guarantee: errors and config a newcomer meets say what is wrong", () =
     await client({ userAgent: "my-sync/2.0" }).crm.customers.get({ id: 1 });
     await client().crm.customers.get({ id: 1 }, { headers: { "User-Agent": "one-off/1" } });
     await client().crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 1 } } });
-    expect(server.api().map((r) => r.headers["user-agent"])).toEqual([`servicetitan-client/${VERSION}`, "my-sync/2.0", "one-off/1", `servicetitan-client/${VERSION}`]);
+    expect(server.api().map((r) => r.headers["user-agent"])).toEqual([
+      `servicetitan-client/${VERSION}`,
+      "my-sync/2.0",
+      "one-off/1",
+      `servicetitan-client/${VERSION}`,
+    ]);
     expect(server.tokenRequests()[0]!.headers["user-agent"]).toBe(`servicetitan-client/${VERSION}`);
     expect(VERSION).toBe(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   });
@@ -645,13 +779,28 @@ describe("guarantee: errors and config a newcomer meets say what is wrong", () =
 describe("guarantee: an export sync loses no update", () => {
   it("dedupe drops a repeated row but yields a record updated between pages (same id, newer modifiedOn)", async () => {
     const pages = [
-      { hasMore: true, continueFrom: "t1", data: [{ id: 1, modifiedOn: "2026-01-01T00:00:00Z" }, { id: 2, modifiedOn: "2026-01-01T00:00:00Z" }] },
-      { hasMore: false, continueFrom: "t2", data: [{ id: 2, modifiedOn: "2026-01-01T00:00:00Z" }, { id: 1, modifiedOn: "2026-01-02T00:00:00Z" }] },
+      {
+        hasMore: true,
+        continueFrom: "t1",
+        data: [
+          { id: 1, modifiedOn: "2026-01-01T00:00:00Z" },
+          { id: 2, modifiedOn: "2026-01-01T00:00:00Z" },
+        ],
+      },
+      {
+        hasMore: false,
+        continueFrom: "t2",
+        data: [
+          { id: 2, modifiedOn: "2026-01-01T00:00:00Z" },
+          { id: 1, modifiedOn: "2026-01-02T00:00:00Z" },
+        ],
+      },
     ];
     let page = 0;
     serve(() => ({ json: pages[page++] }));
     const rows: unknown[] = [];
-    for await (const row of client().jpm.export.jobs.all({ includeRecentChanges: true }, { dedupe: true })) rows.push(row);
+    for await (const row of client().jpm.export.jobs.all({ includeRecentChanges: true }, { dedupe: true }))
+      rows.push(row);
     expect(rows).toEqual([pages[0]!.data[0], pages[0]!.data[1], pages[1]!.data[1]]);
   });
 });

@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const client = () => createServiceTitan({ ...MOCK_CREDENTIALS, baseUrl: mock.url, authUrl: mock.url, tokenStore: memoryTokenStore() });
+const client = () =>
+  createServiceTitan({ ...MOCK_CREDENTIALS, baseUrl: mock.url, authUrl: mock.url, tokenStore: memoryTokenStore() });
 
 it("makes a domain, a group and a method on first access and returns the same one after", () => {
   const st = client();
@@ -40,10 +41,25 @@ it("keeps what it made read-only, and methods work detached from their group", a
 });
 
 it("two tenants' clients share no state: each call goes to its own tenant", async () => {
-  const one = createServiceTitan({ ...MOCK_CREDENTIALS, tenant: "111", baseUrl: mock.url, authUrl: mock.url, tokenStore: memoryTokenStore() });
-  const two = createServiceTitan({ ...MOCK_CREDENTIALS, tenant: "222", baseUrl: mock.url, authUrl: mock.url, tokenStore: memoryTokenStore() });
+  const one = createServiceTitan({
+    ...MOCK_CREDENTIALS,
+    tenant: "111",
+    baseUrl: mock.url,
+    authUrl: mock.url,
+    tokenStore: memoryTokenStore(),
+  });
+  const two = createServiceTitan({
+    ...MOCK_CREDENTIALS,
+    tenant: "222",
+    baseUrl: mock.url,
+    authUrl: mock.url,
+    tokenStore: memoryTokenStore(),
+  });
   await one.crm.customers.get({ id: 1 });
   await two.crm.customers.get({ id: 1 });
-  const paths = mock.apiRequests().map((request) => request.path).filter((p) => p.endsWith("/customers/1"));
+  const paths = mock
+    .apiRequests()
+    .map((request) => request.path)
+    .filter((p) => p.endsWith("/customers/1"));
   expect(paths.slice(-2)).toEqual(["/crm/v2/tenant/111/customers/1", "/crm/v2/tenant/222/customers/1"]);
 });

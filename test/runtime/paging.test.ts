@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createServiceTitan, DEFAULT_PAGE_SIZE, memoryTokenStore, type ServiceTitanConfig } from "../../generated/index.js";
+import {
+  createServiceTitan,
+  DEFAULT_PAGE_SIZE,
+  memoryTokenStore,
+  type ServiceTitanConfig,
+} from "../../generated/index.js";
 import { MOCK_CREDENTIALS as CREDENTIALS, startMockServer, type MockServer } from "../../generator/mock/index.js";
 
 /** `.all()` / `.pages()` over `stgen mock`'s paged lists and export feeds (1,234 rows per collection). */
@@ -54,7 +59,10 @@ describe("paged lists", () => {
     const pages: number[] = [];
     for await (const page of st.crm.customers.getList.pages({ page: 4, pageSize: 300 })) pages.push(page.data.length);
     expect(pages).toEqual([300, 34]); // rows 901–1200, then 1201–1234
-    expect(listCalls("Customers_GetList").map((r) => [r.query.page, r.query.pageSize])).toEqual([["4", "300"], ["5", "300"]]);
+    expect(listCalls("Customers_GetList").map((r) => [r.query.page, r.query.pageSize])).toEqual([
+      ["4", "300"],
+      ["5", "300"],
+    ]);
   });
 
   it("maxItems and maxPages stop early and say so; a cap that is not reached says nothing", async () => {
@@ -85,7 +93,16 @@ describe("paged lists", () => {
       if (page.page === 3) mock.injectFault({ status: 429, retryAfter: 0 }, { operationId: "Customers_GetList" });
     }
     expect(ids).toEqual(range(1, ROWS));
-    expect(listCalls("Customers_GetList").map((r) => `${r.query.page}:${r.status}`)).toEqual(["1:200", "2:200", "3:200", "4:429", "4:200", "5:200", "6:200", "7:200"]);
+    expect(listCalls("Customers_GetList").map((r) => `${r.query.page}:${r.status}`)).toEqual([
+      "1:200",
+      "2:200",
+      "3:200",
+      "4:429",
+      "4:200",
+      "5:200",
+      "6:200",
+      "7:200",
+    ]);
   });
 
   it("stops at once when aborted mid-iteration", async () => {
@@ -127,7 +144,10 @@ describe("export feeds", () => {
     let saved: string | undefined;
     const firstRun: number[] = [];
     try {
-      for await (const row of st.crm.exportCustomers.getCustomers.all({}, { onCheckpoint: (token) => void (saved = token) })) {
+      for await (const row of st.crm.exportCustomers.getCustomers.all(
+        {},
+        { onCheckpoint: (token) => void (saved = token) },
+      )) {
         firstRun.push(row.id);
         if (row.id === 437) throw new Error("crash");
       }
@@ -155,7 +175,8 @@ describe("export feeds", () => {
     const st = client();
     const rows: number[] = [];
     // Row n was last modified n minutes after 2025-01-01T00:00:00Z (the mock's clock).
-    for await (const row of st.crm.exportCustomers.getCustomers.all({ from: new Date(Date.UTC(2025, 0, 1, 20, 0)) })) rows.push(row.id);
+    for await (const row of st.crm.exportCustomers.getCustomers.all({ from: new Date(Date.UTC(2025, 0, 1, 20, 0)) }))
+      rows.push(row.id);
     expect(rows).toEqual(range(1200, ROWS));
     expect(listCalls("ExportCustomers_GetCustomers")[0]!.query.from).toBe("2025-01-01T20:00:00.000Z");
   });
@@ -164,7 +185,8 @@ describe("export feeds", () => {
     const st = client();
     const count = async (dedupe: boolean) => {
       const ids: number[] = [];
-      for await (const row of st.crm.exportCustomers.getCustomers.all({ includeRecentChanges: true }, { dedupe })) ids.push(row.id);
+      for await (const row of st.crm.exportCustomers.getCustomers.all({ includeRecentChanges: true }, { dedupe }))
+        ids.push(row.id);
       return ids;
     };
     const repeated = await count(false);
@@ -179,7 +201,8 @@ describe("export feeds", () => {
     const ids: number[] = [];
     for await (const page of st.crm.exportCustomers.getCustomers.pages()) {
       ids.push(...page.data.map((row) => row.id));
-      if (ids.length === 500) mock.injectFault({ status: 503, html: true }, { operationId: "ExportCustomers_GetCustomers", times: 2 });
+      if (ids.length === 500)
+        mock.injectFault({ status: 503, html: true }, { operationId: "ExportCustomers_GetCustomers", times: 2 });
     }
     expect(ids).toEqual(range(1, ROWS));
     expect(listCalls("ExportCustomers_GetCustomers").filter((r) => r.status === 503)).toHaveLength(2);
@@ -190,7 +213,10 @@ describe("export feeds", () => {
     const controller = new AbortController();
     const ids: number[] = [];
     const loop = (async () => {
-      for await (const row of st.crm.exportCustomers.getCustomers.all({}, { follow: { intervalMs: 50 }, signal: controller.signal })) {
+      for await (const row of st.crm.exportCustomers.getCustomers.all(
+        {},
+        { follow: { intervalMs: 50 }, signal: controller.signal },
+      )) {
         ids.push(row.id);
         if (ids.length === ROWS) await st.crm.customers.update({ id: 42, body: { name: "Changed later" } });
         if (ids.length === ROWS + 1) controller.abort();

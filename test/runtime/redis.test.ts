@@ -37,12 +37,32 @@ class RedisProcess {
 
   async start(): Promise<void> {
     if (spawnSync("redis-server", ["--version"]).error) {
-      throw new Error("redis-server is not installed: run `apt-get install redis-server` (.ci/run does) — these tests need a real one");
+      throw new Error(
+        "redis-server is not installed: run `apt-get install redis-server` (.ci/run does) — these tests need a real one",
+      );
     }
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...this.extraArgs];
+    const args = [
+      "--port",
+      String(this.port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      ...this.extraArgs,
+    ];
     this.child = spawn("redis-server", args, { stdio: "ignore" });
     for (let i = 0; i < 100; i++) {
-      const probe = new Redis({ port: this.port, host: "127.0.0.1", password: this.password, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis({
+        port: this.port,
+        host: "127.0.0.1",
+        password: this.password,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on("error", () => {}); // refused until the server is up
       try {
         await probe.connect();
@@ -65,7 +85,9 @@ class RedisProcess {
   }
 }
 const servers: RedisProcess[] = [];
-async function startRedisServer(options: { port?: number; args?: string[]; password?: string } = {}): Promise<RedisProcess> {
+async function startRedisServer(
+  options: { port?: number; args?: string[]; password?: string } = {},
+): Promise<RedisProcess> {
   const server = new RedisProcess(options.port ?? (await freePort()), options.args, options.password);
   servers.push(server);
   await server.start();
@@ -75,7 +97,13 @@ let main: RedisProcess;
 
 /** ioredis as the README advises: no offline queue (fail fast while down), reconnecting every 100 ms here. */
 function redisOptions(redisPort = port): IORedisOptions {
-  return { port: redisPort, host: "127.0.0.1", enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100 };
+  return {
+    port: redisPort,
+    host: "127.0.0.1",
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 100,
+  };
 }
 /** A connected client that fails fast while the server is down. */
 async function client(redisPort = port): Promise<Redis> {
@@ -91,11 +119,20 @@ afterEach(() => {
 
 function recorder() {
   const lines: string[] = [];
-  const logger = { warn: (line: string) => lines.push(`warn ${line}`), info: (line: string) => lines.push(`info ${line}`), debug: (line: string) => lines.push(`debug ${line}`) };
-  return { lines, logger, warnings: () => lines.filter((line) => line.startsWith("warn")), backs: () => lines.filter((line) => line.includes("Redis is back")) };
+  const logger = {
+    warn: (line: string) => lines.push(`warn ${line}`),
+    info: (line: string) => lines.push(`info ${line}`),
+    debug: (line: string) => lines.push(`debug ${line}`),
+  };
+  return {
+    lines,
+    logger,
+    warnings: () => lines.filter((line) => line.startsWith("warn")),
+    backs: () => lines.filter((line) => line.includes("Redis is back")),
+  };
 }
 async function until(condition: () => boolean, ms = 3000): Promise<void> {
-  for (const started = Date.now(); !condition(); ) {
+  for (const started = Date.now(); !condition();) {
     if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -138,7 +175,9 @@ describe("shared through Redis", () => {
   it("4 processes × 250 concurrent calls: one token request, never over 60 requests in any second, all complete", async () => {
     const tsx = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
     const worker = path.join(ROOT, "test/fixtures/redis-worker.ts");
-    const runs = await Promise.all(Array.from({ length: 4 }, () => runProcess(process.execPath, [tsx, worker, mock.url, String(port), "250"])));
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => runProcess(process.execPath, [tsx, worker, mock.url, String(port), "250"])),
+    );
     const sent: number[] = [];
     for (const run of runs) {
       expect(run.stderr).toBe("");
@@ -160,7 +199,15 @@ describe("shared through Redis", () => {
     clients.push(redis);
     const { lines, logger } = recorder();
     const store = redisTokenStore(redis, { logger });
-    const make = () => createServiceTitan({ ...MOCK_CREDENTIALS, baseUrl: mock.url, authUrl: mock.url, tokenStore: store, rateLimit: false, logger });
+    const make = () =>
+      createServiceTitan({
+        ...MOCK_CREDENTIALS,
+        baseUrl: mock.url,
+        authUrl: mock.url,
+        tokenStore: store,
+        rateLimit: false,
+        logger,
+      });
     await make().crm.customers.get({ id: 1 });
     const before = mock.tokenRequests;
     mock.expireTokens();
@@ -202,7 +249,13 @@ describe("shared through Redis", () => {
     await redis.set(`dead-holder:token:${key}:lock`, "a-process-that-died", "PX", 1500);
     const before = mock.tokenRequests;
     const started = Date.now();
-    const st = createServiceTitan({ ...MOCK_CREDENTIALS, baseUrl: mock.url, authUrl: mock.url, tokenStore: redisTokenStore(redis, { prefix: "dead-holder:" }), rateLimit: false });
+    const st = createServiceTitan({
+      ...MOCK_CREDENTIALS,
+      baseUrl: mock.url,
+      authUrl: mock.url,
+      tokenStore: redisTokenStore(redis, { prefix: "dead-holder:" }),
+      rateLimit: false,
+    });
     expect((await st.crm.customers.get({ id: 1 })).id).toBe(1);
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(1400);
@@ -232,7 +285,9 @@ describe("shared through Redis", () => {
     await until(() => warnings().length > 0);
     await new Promise((resolve) => setTimeout(resolve, 600)); // past the moment a second warning would go out
     expect(warnings()).toHaveLength(1); // one for the client, not one per part
-    expect(lines[0]).toMatch(/Redis is unavailable .*using the in-process token cache and rate limiter until it is back/);
+    expect(lines[0]).toMatch(
+      /Redis is unavailable .*using the in-process token cache and rate limiter until it is back/,
+    );
 
     await main.start();
     await until(() => redis.status === "ready"); // ioredis reconnected: the next call tries Redis at once, not up to 1 s later
@@ -280,7 +335,15 @@ describe("shared through Redis", () => {
       // Each client connects in the background, as the README's example does, and calls at once.
       const made: [() => Redis, RegExp][] = [
         [() => new Redis({ ...redisOptions(secured.port), password: wrong }), /WRONGPASS/],
-        [() => new Redis(`redis://someone:${wrong}@127.0.0.1:${secured.port}`, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100 }), /WRONGPASS/],
+        [
+          () =>
+            new Redis(`redis://someone:${wrong}@127.0.0.1:${secured.port}`, {
+              enableOfflineQueue: false,
+              maxRetriesPerRequest: 0,
+              retryStrategy: () => 100,
+            }),
+          /WRONGPASS/,
+        ],
         [() => new Redis(redisOptions(secured.port)), /NOAUTH/],
       ];
       for (const [make, cause] of made) {
@@ -306,7 +369,9 @@ describe("shared through Redis", () => {
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 300)); // a few reconnects, each an `error` event
-      expect(printed.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes("Unhandled error event"))).toEqual([]);
+      expect(
+        printed.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes("Unhandled error event")),
+      ).toEqual([]);
     } finally {
       printed.mockRestore();
     }
@@ -315,8 +380,15 @@ describe("shared through Redis", () => {
   it("a message that quotes the Redis URL loses its userinfo", async () => {
     const { lines, logger, warnings } = recorder();
     // A client (no `on`: its failure is the reason) whose errors quote its URL and its password.
-    const fail = () => Promise.reject(new Error("cannot reach redis://alice:hunter2-secret@10.0.0.1:6379/0 (AUTH pw-from-options-42)"));
-    const failing: RedisLike & { options: { password: string } } = { get: fail, set: fail, del: fail, eval: fail, options: { password: "pw-from-options-42" } };
+    const fail = () =>
+      Promise.reject(new Error("cannot reach redis://alice:hunter2-secret@10.0.0.1:6379/0 (AUTH pw-from-options-42)"));
+    const failing: RedisLike & { options: { password: string } } = {
+      get: fail,
+      set: fail,
+      del: fail,
+      eval: fail,
+      options: { password: "pw-from-options-42" },
+    };
     const st = createServiceTitan({
       ...MOCK_CREDENTIALS,
       baseUrl: mock.url,
@@ -368,7 +440,10 @@ describe("shared through Redis", () => {
 
     // Both sides of the switch were busy: the second before it and the second after it each hold at least
     // half a budget (the mock logs when each request arrived; a loaded machine sends fewer than 60).
-    const received = mock.apiRequests().filter((request) => request.time >= killedAt - 2000).map((request) => request.time);
+    const received = mock
+      .apiRequests()
+      .filter((request) => request.time >= killedAt - 2000)
+      .map((request) => request.time);
     expect(received.filter((time) => time >= killedAt - 1000 && time < killedAt).length).toBeGreaterThanOrEqual(30);
     expect(received.filter((time) => time >= killedAt && time < killedAt + 1000).length).toBeGreaterThanOrEqual(30);
     // What ServiceTitan would count: the requests it received in any rolling second that holds the switch
@@ -380,6 +455,10 @@ describe("shared through Redis", () => {
 });
 
 it("the redis subpath is not imported by the rest of the package", () => {
-  const imported = spawnSync("grep", ["-rl", "runtime/redis", path.join(ROOT, "generated"), path.join(ROOT, "runtime"), "--include=*.ts"], { encoding: "utf8" });
+  const imported = spawnSync(
+    "grep",
+    ["-rl", "runtime/redis", path.join(ROOT, "generated"), path.join(ROOT, "runtime"), "--include=*.ts"],
+    { encoding: "utf8" },
+  );
   expect(imported.stdout.split("\n").filter((file) => file && !file.includes("/runtime/redis/"))).toEqual([]);
 });

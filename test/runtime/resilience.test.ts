@@ -78,7 +78,10 @@ describe("429", () => {
   });
 
   it("waits for Retry-After as an HTTP date", async () => {
-    mock.injectFault({ status: 429, retryAfter: new Date(Date.now() + 2000).toUTCString() }, { operationId: "Customers_Get" });
+    mock.injectFault(
+      { status: 429, retryAfter: new Date(Date.now() + 2000).toUTCString() },
+      { operationId: "Customers_Get" },
+    );
     const started = Date.now();
     await client().crm.customers.get({ id: 1 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900); // the date has whole seconds: 1–2 s from now
@@ -86,11 +89,17 @@ describe("429", () => {
   });
 
   it("without the header, reads 'N seconds' from the title; without either, backs off", async () => {
-    mock.injectFault({ status: 429, retryAfter: null, title: "Rate limit is exceeded. Try again in 1 seconds." }, { operationId: "Customers_Get" });
+    mock.injectFault(
+      { status: 429, retryAfter: null, title: "Rate limit is exceeded. Try again in 1 seconds." },
+      { operationId: "Customers_Get" },
+    );
     const started = Date.now();
     await client().crm.customers.get({ id: 1 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    mock.injectFault({ status: 429, retryAfter: null, title: "Too many requests" }, { operationId: "Customers_Get", times: 2 });
+    mock.injectFault(
+      { status: 429, retryAfter: null, title: "Too many requests" },
+      { operationId: "Customers_Get", times: 2 },
+    );
     const quick = Date.now();
     await client().crm.customers.get({ id: 1 });
     expect(Date.now() - quick).toBeLessThan(900); // 20 ms base backoff, not seconds
@@ -143,7 +152,10 @@ describe("transient failures", () => {
   });
 
   it("retries reporting's 409 'suspended for maintenance', but not another 409", async () => {
-    mock.injectFault({ status: 409, title: "The service is suspended for maintenance." }, { operationId: "ReportCategories_GetCategories" });
+    mock.injectFault(
+      { status: 409, title: "The service is suspended for maintenance." },
+      { operationId: "ReportCategories_GetCategories" },
+    );
     const categories = await client().reporting.reportCategories.getCategories({});
     expect(categories.data.length).toBeGreaterThan(0);
     mock.injectFault({ status: 409, title: "The job was already completed." }, { operationId: "Jobs_Get" });
@@ -186,7 +198,12 @@ describe("transient failures", () => {
     expect(error).toMatchObject({ status: 0, attempts: 2, title: "reading the response timed out after 300 ms" });
     expect(Date.now() - started).toBeLessThan(2500);
 
-    const body = { name: "Stalled Plumbing", type: "Residential" as const, address: { street: "1 A St", city: "Austin", state: "TX", zip: "78701", country: "USA" }, locations: [] };
+    const body = {
+      name: "Stalled Plumbing",
+      type: "Residential" as const,
+      address: { street: "1 A St", city: "Austin", state: "TX", zip: "78701", country: "USA" },
+      locations: [],
+    };
     mock.injectFault({ stallBodyMs: 2000 }, { operationId: "Customers_Create" });
     const posted = await failure(st.crm.customers.create({ body }));
     expect(posted).toMatchObject({ attempts: 1 }); // the server may have created it: not sent again
@@ -200,12 +217,18 @@ describe("transient failures", () => {
     const realSet = globalThis.setTimeout;
     const realClear = globalThis.clearTimeout;
     // Every argument passed on: undici's own timers carry theirs (a parser WeakRef) to their handlers.
-    const setSpy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const setSpy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((
+      handler: (...args: unknown[]) => void,
+      ms?: number,
+      ...args: unknown[]
+    ) => {
       const timer = realSet(handler, ms, ...args);
       if (ms === 123_456) armed.add(timer);
       return timer;
     }) as typeof setTimeout);
-    const clearSpy = vi.spyOn(globalThis, "clearTimeout").mockImplementation(((timer: Parameters<typeof clearTimeout>[0]) => {
+    const clearSpy = vi.spyOn(globalThis, "clearTimeout").mockImplementation(((
+      timer: Parameters<typeof clearTimeout>[0],
+    ) => {
       armed.delete(timer);
       realClear(timer);
     }) as typeof clearTimeout);
@@ -213,7 +236,8 @@ describe("transient failures", () => {
       mock.injectFault({ status: 503 }, { operationId: "Customers_Get" }); // a retried attempt
       await st.crm.customers.get({ id: 2 });
       await failure(st.crm.customers.get({ id: 99_999 })); // an error answer, its body read
-      for await (const customer of st.crm.customers.getList.all({}, { maxItems: 3 })) expect(customer.id).toBeGreaterThan(0); // paged
+      for await (const customer of st.crm.customers.getList.all({}, { maxItems: 3 }))
+        expect(customer.id).toBeGreaterThan(0); // paged
       await st.crm.customers.get({ id: 3 });
       expect(setSpy.mock.calls.filter(([, ms]) => ms === 123_456).length).toBeGreaterThanOrEqual(5);
       expect(armed.size).toBe(0);
@@ -225,7 +249,12 @@ describe("transient failures", () => {
 
   it("sends a POST that gets a 503 exactly once, unless the caller allows replaying it", async () => {
     const st = client();
-    const body = { name: "Once Plumbing", type: "Residential" as const, address: { street: "1 A St", city: "Austin", state: "TX", zip: "78701", country: "USA" }, locations: [] };
+    const body = {
+      name: "Once Plumbing",
+      type: "Residential" as const,
+      address: { street: "1 A St", city: "Austin", state: "TX", zip: "78701", country: "USA" },
+      locations: [],
+    };
     mock.injectFault({ status: 503 }, { operationId: "Customers_Create", times: 2 });
     const error = await failure(st.crm.customers.create({ body }));
     expect(error).toBeInstanceOf(ServerError);
@@ -271,7 +300,9 @@ describe("transient failures", () => {
 
   it("gives path-style calls the same retries", async () => {
     mock.injectFault({ status: 502 }, { operationId: "Customers_Get" });
-    const { data, response } = await client().crm.GET("/tenant/{tenant}/customers/{id}", { params: { path: { id: 8 } } });
+    const { data, response } = await client().crm.GET("/tenant/{tenant}/customers/{id}", {
+      params: { path: { id: 8 } },
+    });
     expect(response.status).toBe(200);
     expect(data?.id).toBe(8);
     expect(statuses()).toEqual([502, 200]);
@@ -283,7 +314,13 @@ describe("errors by meaning", () => {
     const st = client();
     const missing = await failure(st.crm.customers.get({ id: 99_999 }));
     expect(missing).toBeInstanceOf(NotFoundError);
-    expect(missing).toMatchObject({ status: 404, operationId: "Customers_Get", method: "GET", attempts: 1, traceId: expect.stringMatching(/^00-/) });
+    expect(missing).toMatchObject({
+      status: 404,
+      operationId: "Customers_Get",
+      method: "GET",
+      attempts: 1,
+      traceId: expect.stringMatching(/^00-/),
+    });
     const invalid = await failure(st.crm.customers.create({ body: { name: "No Address" } as never }));
     expect(invalid).toBeInstanceOf(ValidationError);
     expect(invalid.errors).toMatchObject({ address: ["The address field is required."] });
@@ -318,7 +355,9 @@ describe("errors by meaning", () => {
     const error = await failure(st.crm.customers.get({ id: 1 }));
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.attempts).toBe(2);
-    const fromDomain = await failure(createCrmClient({ ...CREDENTIALS, baseUrl: mock.url, authUrl: mock.url }).customers.get({ id: 123_456 }));
+    const fromDomain = await failure(
+      createCrmClient({ ...CREDENTIALS, baseUrl: mock.url, authUrl: mock.url }).customers.get({ id: 123_456 }),
+    );
     expect(fromDomain).toBeInstanceOf(NotFoundError);
     expect(fromDomain).toBeInstanceOf(CrmNotFoundError);
     expect(CrmNotFoundError).toBe(NotFoundError);
@@ -326,23 +365,29 @@ describe("errors by meaning", () => {
 });
 
 describe("rate limiter", () => {
-  it("1,000 concurrent calls under 60/s: never more than 60 leave in any second, all complete, one token", { timeout: 60_000 }, async () => {
-    mock.setFaults({ rateLimitPerSecond: 60 });
-    const sent: number[] = [];
-    const st = client({ hooks: { onRequest: () => sent.push(performance.now()) }, logger: undefined });
-    const tokensBefore = mock.tokenRequests;
-    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => st.crm.customers.get({ id: (i % 120) + 1 })));
-    expect(results).toHaveLength(1000);
-    expect(mock.tokenRequests - tokensBefore).toBe(1);
-    let busiest = 0;
-    for (let i = 0, j = 0; i < sent.length; i++) {
-      while (sent[i]! - sent[j]! >= 1000) j++;
-      busiest = Math.max(busiest, i - j + 1);
-    }
-    expect(busiest).toBeLessThanOrEqual(60);
-    expect(sent.length).toBeGreaterThanOrEqual(1000);
-    expect(sent.at(-1)! - sent[0]!).toBeGreaterThan(15_000); // 1,000 at 60/s cannot take less
-  });
+  it(
+    "1,000 concurrent calls under 60/s: never more than 60 leave in any second, all complete, one token",
+    { timeout: 60_000 },
+    async () => {
+      mock.setFaults({ rateLimitPerSecond: 60 });
+      const sent: number[] = [];
+      const st = client({ hooks: { onRequest: () => sent.push(performance.now()) }, logger: undefined });
+      const tokensBefore = mock.tokenRequests;
+      const results = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => st.crm.customers.get({ id: (i % 120) + 1 })),
+      );
+      expect(results).toHaveLength(1000);
+      expect(mock.tokenRequests - tokensBefore).toBe(1);
+      let busiest = 0;
+      for (let i = 0, j = 0; i < sent.length; i++) {
+        while (sent[i]! - sent[j]! >= 1000) j++;
+        busiest = Math.max(busiest, i - j + 1);
+      }
+      expect(busiest).toBeLessThanOrEqual(60);
+      expect(sent.length).toBeGreaterThanOrEqual(1000);
+      expect(sent.at(-1)! - sent[0]!).toBeGreaterThan(15_000); // 1,000 at 60/s cannot take less
+    },
+  );
 
   it("shares one budget between clients with the same app key and tenant; an aborted waiter leaves the queue", async () => {
     const config = { rateLimit: { requestsPerSecond: 2 }, appKey: CREDENTIALS.appKey };
@@ -421,7 +466,14 @@ describe("hooks and logger", () => {
 
   it("a hook that throws is logged, not thrown", async () => {
     const lines: string[] = [];
-    const st = client({ hooks: { onRequest: () => { throw new Error("hook bug"); } }, logger: { warn: (line) => lines.push(line) } });
+    const st = client({
+      hooks: {
+        onRequest: () => {
+          throw new Error("hook bug");
+        },
+      },
+      logger: { warn: (line) => lines.push(line) },
+    });
     expect((await st.crm.customers.get({ id: 1 })).id).toBe(1);
     expect(lines).toContain("ServiceTitan client: a hook threw: hook bug");
   });
@@ -433,7 +485,8 @@ it("no hook payload, log line or error of this file holds the client secret or a
   expect(mock.issuedTokens().length).toBeGreaterThan(5);
   expect(seen.length).toBeGreaterThan(100);
   for (const item of seen) {
-    const texts = item instanceof Error ? [String(item), item.stack ?? "", JSON.stringify(item)] : [JSON.stringify(item)];
+    const texts =
+      item instanceof Error ? [String(item), item.stack ?? "", JSON.stringify(item)] : [JSON.stringify(item)];
     for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
   }
 });

@@ -16,16 +16,25 @@ describe("method types", () => {
   it("resolves to the schema's type", () => {
     expectTypeOf(st.crm.customers.get({ id: 1 })).resolves.toEqualTypeOf<CustomerResponse>();
     expectTypeOf(st.crm.customers.getList({ page: 1 })).resolves.toEqualTypeOf<PaginatedResponseOfCustomerResponse>();
-    expectTypeOf(st.jpm.export.jobs({ from: "token" })).resolves.toMatchTypeOf<{ hasMore: boolean; continueFrom: string; data: ExportJobsResponse[] }>();
+    expectTypeOf(st.jpm.export.jobs({ from: "token" })).resolves.toMatchTypeOf<{
+      hasMore: boolean;
+      continueFrom: string;
+      data: ExportJobsResponse[];
+    }>();
     expectTypeOf(st.telecom.calls.getRecording({ id: 1 })).resolves.toEqualTypeOf<Blob>();
-    expectTypeOf(st.crm.bookings.deleteContact({ booking_provider: 1, id: 2, contactId: 3 })).resolves.toEqualTypeOf<undefined>();
+    expectTypeOf(
+      st.crm.bookings.deleteContact({ booking_provider: 1, id: 2, contactId: 3 }),
+    ).resolves.toEqualTypeOf<undefined>();
   });
 
   it("takes path and query parameters in one object, tenant never among them", () => {
     expectTypeOf(st.crm.customers.get).parameter(0).toEqualTypeOf<{ id: number }>();
     expectTypeOf(st.crm.customers.getList).parameter(0).not.toHaveProperty("tenant");
     expectTypeOf(st.inventory.receipts.cancelReceipts).parameter(0).toHaveProperty("queryId");
-    expectTypeOf(st.accounting.apBills.getListPaginated).parameter(0).exclude<undefined>().toHaveProperty("customField.Fields");
+    expectTypeOf(st.accounting.apBills.getListPaginated)
+      .parameter(0)
+      .exclude<undefined>()
+      .toHaveProperty("customField.Fields");
   });
 
   it("rejects wrong, missing and tenant parameters at compile time", () => {
@@ -82,8 +91,10 @@ describe("paging helpers", () => {
     for await (const customer of st.crm.customers.getList.all({ active: "Any" }, { maxItems: 10 })) {
       expectTypeOf(customer).toEqualTypeOf<CustomerResponse>();
     }
-    for await (const page of st.crm.customers.getList.pages()) expectTypeOf(page).toEqualTypeOf<PaginatedResponseOfCustomerResponse>();
-    for await (const job of st.jpm.export.jobs.all({ from: new Date() })) expectTypeOf(job).toEqualTypeOf<ExportJobsResponse>();
+    for await (const page of st.crm.customers.getList.pages())
+      expectTypeOf(page).toEqualTypeOf<PaginatedResponseOfCustomerResponse>();
+    for await (const job of st.jpm.export.jobs.all({ from: new Date() }))
+      expectTypeOf(job).toEqualTypeOf<ExportJobsResponse>();
     expectTypeOf(st.crm.customers.getList.all().truncated).toEqualTypeOf<boolean>();
     expectTypeOf(st.jpm.export.jobs.pages().continueFrom).toEqualTypeOf<string | undefined>();
   });

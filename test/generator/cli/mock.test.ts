@@ -7,7 +7,19 @@ import { ROOT, stgen } from "../../helpers.js";
 it("stgen mock serves on the printed URL with the printed credentials, applies fault flags, and stops on SIGTERM", async () => {
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "generator/cli/main.ts"), "mock", "--port", "0", "--seed", "3", "--rate-429", "1", "--retry-after", "4"],
+    [
+      path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+      path.join(ROOT, "generator/cli/main.ts"),
+      "mock",
+      "--port",
+      "0",
+      "--seed",
+      "3",
+      "--rate-429",
+      "1",
+      "--retry-after",
+      "4",
+    ],
     { cwd: ROOT },
   );
   let stdout = "";
@@ -21,13 +33,21 @@ it("stgen mock serves on the printed URL with the printed credentials, applies f
     });
     const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
     expect(stdout).toContain("559 operations of 24 domains");
-    const [clientId, clientSecret, appKey, tenant] = ["clientId", "clientSecret", "appKey", "tenant"].map((key) => new RegExp(`${key} (\\S+)`).exec(stdout)![1]!);
+    const [clientId, clientSecret, appKey, tenant] = ["clientId", "clientSecret", "appKey", "tenant"].map(
+      (key) => new RegExp(`${key} (\\S+)`).exec(stdout)![1]!,
+    );
     const token = await fetch(`${url}/connect/token`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId!, client_secret: clientSecret! }),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: clientId!,
+        client_secret: clientSecret!,
+      }),
     }).then((r) => r.json() as Promise<{ access_token: string }>);
-    const limited = await fetch(`${url}/crm/v2/tenant/${tenant}/customers/1`, { headers: { Authorization: `Bearer ${token.access_token}`, "ST-App-Key": appKey! } });
+    const limited = await fetch(`${url}/crm/v2/tenant/${tenant}/customers/1`, {
+      headers: { Authorization: `Bearer ${token.access_token}`, "ST-App-Key": appKey! },
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("4");
   } finally {
@@ -41,8 +61,12 @@ it.each([
   [["--latency", "fast"], "--latency must be milliseconds (200) or a range (50-200), not 'fast'"],
   [["--rows", "0"], "--rows must be a positive whole number, not 0"],
   [["--specs", "no-such-folder"], "cannot read the specs folder 'no-such-folder'"],
-])("stgen mock %j fails with a clear message", async (args, message) => {
-  const run = await stgen(["mock", "--port", "0", ...args]);
-  expect(run.code).toBe(2);
-  expect(run.stderr).toContain(message);
-}, 30_000);
+])(
+  "stgen mock %j fails with a clear message",
+  async (args, message) => {
+    const run = await stgen(["mock", "--port", "0", ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  },
+  30_000,
+);

@@ -20,25 +20,40 @@ beforeAll(async () => {
 
 describe("2026-03-17 → 2026-05-21", () => {
   it("reports the 28 removed and 16 added operations, each with its generated method", () => {
-    const removed = report.changes.filter((c) => c.rule === "api-removed-without-deprecation" || c.rule === "api-removed-after-deprecation");
+    const removed = report.changes.filter(
+      (c) => c.rule === "api-removed-without-deprecation" || c.rule === "api-removed-after-deprecation",
+    );
     const added = report.changes.filter((c) => c.rule === "endpoint-added");
     expect(removed).toHaveLength(28);
     expect(added).toHaveLength(16);
-    expect(removed.map((c) => `${c.domain} ${c.operation!.method} ${c.operation!.path}`)).toContain("crm GET /tenant/{tenant}/customers/{id}/description");
-    expect(added.map((c) => `${c.domain} ${c.operation!.method} ${c.operation!.path}`)).toContain("sales GET /tenant/{tenant}/estimate-templates");
-    expect(removed.find((c) => c.operation!.operationId === "Customers_GetDescription")!.clientMethod).toBe("st.crm.customers.getDescription");
+    expect(removed.map((c) => `${c.domain} ${c.operation!.method} ${c.operation!.path}`)).toContain(
+      "crm GET /tenant/{tenant}/customers/{id}/description",
+    );
+    expect(added.map((c) => `${c.domain} ${c.operation!.method} ${c.operation!.path}`)).toContain(
+      "sales GET /tenant/{tenant}/estimate-templates",
+    );
+    expect(removed.find((c) => c.operation!.operationId === "Customers_GetDescription")!.clientMethod).toBe(
+      "st.crm.customers.getDescription",
+    );
     expect(report.old.operations - removed.length + added.length).toBe(report.new.operations);
   });
 
   it("reports nothing where only the nullable notation changed", async () => {
     // Each of these is `nullable: true` in 3.0.1 and `type: [T, "null"]` or `oneOf: [{$ref}, {type: "null"}]` in 3.1.0.
-    const [older, newer] = await Promise.all([readFile(path.join(PREVIOUS, "crm-v2.json"), "utf8"), readFile(path.join(LATEST, "crm-v2.json"), "utf8")]);
+    const [older, newer] = await Promise.all([
+      readFile(path.join(PREVIOUS, "crm-v2.json"), "utf8"),
+      readFile(path.join(LATEST, "crm-v2.json"), "utf8"),
+    ]);
     const field = (text: string) => JSON.parse(text).components.schemas["Crm.V2.Customers.CustomerResponse"].properties;
     expect(field(older).mergedToId).toMatchObject({ nullable: true, type: "integer" });
     expect(field(newer).mergedToId).toMatchObject({ type: ["integer", "null"] });
-    const about = (name: string) => report.changes.filter((c) => c.domain === "crm" && (c.location ?? "").split(/[ .[\]]/).includes(name));
-    for (const name of ["mergedToId", "paymentTermId", "creditLimit", "creditLimitBalance"]) expect(about(name)).toEqual([]);
-    const nullableFlips = report.changes.filter((c) => c.rule.endsWith("became-nullable") || c.rule.endsWith("became-not-nullable"));
+    const about = (name: string) =>
+      report.changes.filter((c) => c.domain === "crm" && (c.location ?? "").split(/[ .[\]]/).includes(name));
+    for (const name of ["mergedToId", "paymentTermId", "creditLimit", "creditLimitBalance"])
+      expect(about(name)).toEqual([]);
+    const nullableFlips = report.changes.filter(
+      (c) => c.rule.endsWith("became-nullable") || c.rule.endsWith("became-not-nullable"),
+    );
     expect(nullableFlips.length).toBeLessThan(20); // real ones (telecom v3 calls), not one per field of 5,000
     expect(nullableFlips.every((c) => c.domain === "telecom")).toBe(true);
   });
@@ -48,7 +63,9 @@ describe("2026-03-17 → 2026-05-21", () => {
     expect(removed).toHaveLength(89);
     expect(removed.filter((c) => /Webhook|CloudEvent/.test(c.message))).toHaveLength(54);
     expect(removed.map((c) => `${c.domain} ${c.type}`)).toContain("accounting InvoiceBatchedEventPayload");
-    expect(removed.find((c) => c.type === "V2ShiftType")!.message).toBe("exported type V2ShiftType is gone: its schema Dispatch.V2.ShiftType is now exported as ShiftType");
+    expect(removed.find((c) => c.type === "V2ShiftType")!.message).toBe(
+      "exported type V2ShiftType is gone: its schema Dispatch.V2.ShiftType is now exported as ShiftType",
+    );
     expect(report.changes.filter((c) => c.rule === "type-added")).toHaveLength(34);
     // Every change of a named schema found under an operation names its type, and no type entry repeats one.
     const underOps = report.changes.filter((c) => c.operation && c.type);
@@ -66,12 +83,23 @@ describe("2026-03-17 → 2026-05-21", () => {
     );
     // Telecom leadCall's campaign, createdBy and customer: the same `$ref` → `oneOf [$ref, null]` as businessUnit.
     const nullable = at("response-property-became-nullable").map((c) => c.location);
-    for (const name of ["businessUnit", "leadCall.campaign", "leadCall.createdBy", "leadCall.customer"]) expect(nullable).toContain(`response 200 data[].${name}`);
+    for (const name of ["businessUnit", "leadCall.campaign", "leadCall.createdBy", "leadCall.customer"])
+      expect(nullable).toContain(`response 200 data[].${name}`);
     // 3.0.1 took the app key as a header or a query parameter; 3.1.0 wants the header and OAuth: per domain, one entry each.
     expect(at("api-security-removed")).toHaveLength(24);
-    expect(at("api-security-removed")[0]!.message).toMatch(/operations: no longer accepts apiKeyQuery \(query servicetitanapplicationkey\)$/);
-    expect(at("api-security-added").map((c) => c.message.replace(/^.*: /, ""))).toEqual(Array(24).fill("apiKeyHeader (header ST-App-Key) now also needs oauth (OAuth 2.0)"));
-    expect(at("request-property-constraint-tightened").map((c) => `${c.operation!.path.replace("/tenant/{tenant}", "")} ${c.location} ${c.message.replace(/^.*: /, "")}`).sort()).toEqual([
+    expect(at("api-security-removed")[0]!.message).toMatch(
+      /operations: no longer accepts apiKeyQuery \(query servicetitanapplicationkey\)$/,
+    );
+    expect(at("api-security-added").map((c) => c.message.replace(/^.*: /, ""))).toEqual(
+      Array(24).fill("apiKeyHeader (header ST-App-Key) now also needs oauth (OAuth 2.0)"),
+    );
+    expect(
+      at("request-property-constraint-tightened")
+        .map(
+          (c) => `${c.operation!.path.replace("/tenant/{tenant}", "")} ${c.location} ${c.message.replace(/^.*: /, "")}`,
+        )
+        .sort(),
+    ).toEqual([
       "/employees request body login maxLength none → 100",
       "/employees request body name maxLength none → 255",
       "/technicians request body bio maxLength none → 4000",
@@ -80,7 +108,9 @@ describe("2026-03-17 → 2026-05-21", () => {
       "/technicians request body name maxLength none → 255",
       "/technicians request body team maxLength none → 500",
     ]);
-    expect(at("servers-changed").find((c) => c.domain === "crm")!.message).toBe("servers: added https://api.servicetitan.io/crm/v2");
+    expect(at("servers-changed").find((c) => c.domain === "crm")!.message).toBe(
+      "servers: added https://api.servicetitan.io/crm/v2",
+    );
     expect(report.summary).toEqual({ breaking: 182, warning: 46, info: 330 });
   });
 
@@ -113,7 +143,13 @@ describe("2026-03-17 → 2026-05-21", () => {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") return Object.fromEntries(Object.keys(value).sort().reverse().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .reverse()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   return value;
 }
 
@@ -125,7 +161,13 @@ describe("stgen diff on the command line", () => {
     const json = await stgen(["diff", PREVIOUS, LATEST, "--format", "json", "--fail-on", "breaking"]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).summary.breaking).toBeGreaterThan(0);
-    const same = await stgen(["diff", path.join(LATEST, "crm-v2.json"), path.join(LATEST, "crm-v2.json"), "--fail-on", "warning"]);
+    const same = await stgen([
+      "diff",
+      path.join(LATEST, "crm-v2.json"),
+      path.join(LATEST, "crm-v2.json"),
+      "--fail-on",
+      "warning",
+    ]);
     expect(same.code).toBe(0);
     expect(same.stdout).toContain("✅ no changes");
   }, 60_000);
@@ -151,11 +193,14 @@ describe("stgen update-specs", () => {
     const download = path.join(work, "download");
     await mkdir(download);
     // As downloaded: file names that say nothing about the domain.
-    for (const [i, file] of (await readdir(PREVIOUS)).sort().entries()) await cp(path.join(PREVIOUS, file), path.join(download, `OpenAPI Document (${i}).json`));
+    for (const [i, file] of (await readdir(PREVIOUS)).sort().entries())
+      await cp(path.join(PREVIOUS, file), path.join(download, `OpenAPI Document (${i}).json`));
 
     const result = await updateSpecs({ from: download, specsDir, outDir });
     expect((await readdir(specsDir)).sort()).toEqual([...(await readdir(LATEST)), "specs.lock.json"].sort());
-    expect(await readFile(path.join(specsDir, "crm-v2.json"), "utf8")).toBe(await readFile(path.join(PREVIOUS, "crm-v2.json"), "utf8"));
+    expect(await readFile(path.join(specsDir, "crm-v2.json"), "utf8")).toBe(
+      await readFile(path.join(PREVIOUS, "crm-v2.json"), "utf8"),
+    );
     const lock = JSON.parse(await readFile(path.join(specsDir, "specs.lock.json"), "utf8"));
     expect(lock["crm-v2.json"].openapi).toBe("3.0.1");
     expect(result.generated.operations).toBe(571);
@@ -175,10 +220,17 @@ describe("stgen update-specs", () => {
 describe("the PR workflow", () => {
   it("parses, runs on PRs touching specs/, and only runs stgen commands and flags that exist", async () => {
     const text = await readFile(path.join(ROOT, ".github/workflows/spec-diff.yml"), "utf8");
-    const workflow = parseYaml(text) as { on: { pull_request: { paths: string[] } }; jobs: Record<string, { steps: { run?: string; uses?: string; with?: { script?: string } }[] }> };
+    const workflow = parseYaml(text) as {
+      on: { pull_request: { paths: string[] } };
+      jobs: Record<string, { steps: { run?: string; uses?: string; with?: { script?: string } }[] }>;
+    };
     expect(workflow.on.pull_request.paths).toContain("specs/**");
     const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
-    const commands = steps.flatMap((step) => [...(step.run ?? "").matchAll(/(?:npx stgen|generator\/cli\.ts) ([a-z-]+)((?: --?[a-z-]+(?: "?[^ "-][^ "]*"?)?)*)/g)]);
+    const commands = steps.flatMap((step) => [
+      ...(step.run ?? "").matchAll(
+        /(?:npx stgen|generator\/cli\.ts) ([a-z-]+)((?: --?[a-z-]+(?: "?[^ "-][^ "]*"?)?)*)/g,
+      ),
+    ]);
     expect(commands.length).toBeGreaterThan(0);
     for (const [, verb, rest] of commands) {
       const help = await stgen([verb!, "--help"]);

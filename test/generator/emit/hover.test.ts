@@ -18,7 +18,12 @@ function hover(source: string, at: string): string {
       return ts.sys.fileExists(name) ? ts.ScriptSnapshot.fromString(readFileSync(name, "utf8")) : undefined;
     },
     getCurrentDirectory: () => ROOT,
-    getCompilationSettings: () => ({ strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022 }),
+    getCompilationSettings: () => ({
+      strict: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+    }),
     getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
     fileExists: ts.sys.fileExists,
     readFile: ts.sys.readFile,
@@ -35,11 +40,17 @@ st.jpm.jobs.update; // update
 `;
 
 it("shows a method with its named argument and result types", () => {
-  expect(hover(USE, "customers.get")).toBe("(method) CustomersApi.get(args: CustomersGetArgs, options?: RequestOptions): Promise<CustomerResponse>");
-  expect(hover(USE, "jobs.update")).toMatch(/^\(method\) JobsApi\.update\(args: JobsUpdateArgs, options\?: RequestOptions\): Promise<\w+>$/);
+  expect(hover(USE, "customers.get")).toBe(
+    "(method) CustomersApi.get(args: CustomersGetArgs, options?: RequestOptions): Promise<CustomerResponse>",
+  );
+  expect(hover(USE, "jobs.update")).toMatch(
+    /^\(method\) JobsApi\.update\(args: JobsUpdateArgs, options\?: RequestOptions\): Promise<\w+>$/,
+  );
 });
 
 it("shows a paged list with its named arguments type", () => {
   // The page type is shown expanded here (TypeScript prints a generic's type arguments resolved).
-  expect(hover(USE, "customers.getList")).toMatch(/^\(property\) CustomersApi\.getList: PagedList<\[args\?: CustomersGetListArgs \| undefined\], \{/);
+  expect(hover(USE, "customers.getList")).toMatch(
+    /^\(property\) CustomersApi\.getList: PagedList<\[args\?: CustomersGetListArgs \| undefined\], \{/,
+  );
 });

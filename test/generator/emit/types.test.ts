@@ -5,7 +5,9 @@ import { openapiTypescriptNodes } from "../../../generator/emit/types.js";
 import { listSpecFiles, loadSpecFile } from "../../../generator/spec/load.js";
 import { LATEST, PREVIOUS } from "../../helpers.js";
 
-const { default: openapiTS, astToString } = createRequire(import.meta.url)("openapi-typescript") as typeof import("openapi-typescript");
+const { default: openapiTS, astToString } = createRequire(import.meta.url)(
+  "openapi-typescript",
+) as typeof import("openapi-typescript");
 
 /**
  * The generator skips openapiTS()'s Redocly lint and bundle and calls its transform directly (see
@@ -22,7 +24,9 @@ describe.each([
     expect(files).toHaveLength(24);
     for (const file of files) {
       const { document } = await loadSpecFile(path.join(dir, file));
-      const expected = astToString(await openapiTS(structuredClone(document) as Parameters<typeof openapiTS>[0], { silent: true }));
+      const expected = astToString(
+        await openapiTS(structuredClone(document) as Parameters<typeof openapiTS>[0], { silent: true }),
+      );
       expect(astToString(await openapiTypescriptNodes(document)), file).toBe(expected);
     }
   });

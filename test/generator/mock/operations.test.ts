@@ -30,7 +30,11 @@ describe.each(RELEASES)("every operation of the $release specs", ({ dir, operati
     allErrors: true,
     logger: false,
     formats: {
-      ...Object.fromEntries(["decimal", "double", "float", "html", "multiline", "phone", "duration", "binary", "email", "password"].map((f) => [f, true])),
+      ...Object.fromEntries(
+        ["decimal", "double", "float", "html", "multiline", "phone", "duration", "binary", "email", "password"].map(
+          (f) => [f, true],
+        ),
+      ),
       "date-time": /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/,
       date: /^\d{4}-\d\d-\d\d$/,
       guid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
@@ -47,7 +51,11 @@ describe.each(RELEASES)("every operation of the $release specs", ({ dir, operati
     const answer = await fetch(`${mock.url}/connect/token`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: mock.credentials.clientId, client_secret: mock.credentials.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: mock.credentials.clientId,
+        client_secret: mock.credentials.clientSecret,
+      }),
     });
     token = ((await answer.json()) as { access_token: string }).access_token;
   });
@@ -61,7 +69,9 @@ describe.each(RELEASES)("every operation of the $release specs", ({ dir, operati
 
   it("answers a valid request for each with a schema-valid 2xx", { timeout: 120_000 }, async () => {
     // Deletes last, so they cannot take away a record another operation reads.
-    const ordered = [...operations].sort((a, b) => Number(a.model.method === "DELETE") - Number(b.model.method === "DELETE"));
+    const ordered = [...operations].sort(
+      (a, b) => Number(a.model.method === "DELETE") - Number(b.model.method === "DELETE"),
+    );
     const failures: string[] = [];
     let validated = 0;
     for (const op of ordered) {
@@ -88,7 +98,12 @@ describe.each(RELEASES)("every operation of the $release specs", ({ dir, operati
   });
 });
 
-function validatorFor(ajv: Ajv, validators: Map<string, ValidateFunction>, domain: string, pointer: string): ValidateFunction {
+function validatorFor(
+  ajv: Ajv,
+  validators: Map<string, ValidateFunction>,
+  domain: string,
+  pointer: string,
+): ValidateFunction {
   const ref = `test:${domain}#${encodeURI(pointer)}`;
   let validate = validators.get(ref);
   if (!validate) validators.set(ref, (validate = ajv.compile({ $ref: ref })));
@@ -103,7 +118,8 @@ function validRequest(mock: MockServer, token: string, op: MockOperation): { url
     return encodeURIComponent(String(sampleParam(op, param.schema ?? {})));
   });
   const query = new URLSearchParams();
-  for (const param of op.queryParams) if (param.required) query.set(param.name, String(sampleParam(op, param.schema ?? {})));
+  for (const param of op.queryParams)
+    if (param.required) query.set(param.name, String(sampleParam(op, param.schema ?? {})));
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, "ST-App-Key": mock.credentials.appKey };
   let body: BodyInit | undefined;
   if (op.model.body?.binaryFields.length) {
@@ -112,7 +128,9 @@ function validRequest(mock: MockServer, token: string, op: MockOperation): { url
     body = form;
   } else if (op.bodySchema) {
     headers["Content-Type"] = "application/json";
-    body = JSON.stringify(fakeValue(op.doc, resolvePointer(op.doc, op.bodySchema), 99, { key: `request:${op.model.operationId}` }));
+    body = JSON.stringify(
+      fakeValue(op.doc, resolvePointer(op.doc, op.bodySchema), 99, { key: `request:${op.model.operationId}` }),
+    );
   }
   const search = query.size > 0 ? `?${query}` : "";
   return { url: `${mock.url}${path}${search}`, init: { method: op.model.method, headers, body } };

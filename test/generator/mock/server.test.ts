@@ -19,7 +19,11 @@ async function tokenFor(server: MockServer, secret = server.credentials.clientSe
   const answer = await fetch(`${server.url}/connect/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: server.credentials.clientId, client_secret: secret }),
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: server.credentials.clientId,
+      client_secret: secret,
+    }),
   });
   return ((await answer.json()) as { access_token: string }).access_token;
 }
@@ -34,7 +38,11 @@ interface CallOptions {
 /** An API call with the right token and app key unless told otherwise; the path starts at the module. */
 async function call(path: string, options: CallOptions = {}) {
   const server = options.server ?? mock;
-  const headers: Record<string, string> = { Authorization: `Bearer ${options.bearer ?? token}`, "ST-App-Key": server.credentials.appKey, ...options.headers };
+  const headers: Record<string, string> = {
+    Authorization: `Bearer ${options.bearer ?? token}`,
+    "ST-App-Key": server.credentials.appKey,
+    ...options.headers,
+  };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(server.url + path.replace("{tenant}", server.credentials.tenant), {
     method: options.method ?? "GET",
@@ -60,18 +68,30 @@ describe("auth", () => {
     const ok = await fetch(`${mock.url}/connect/token`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: mock.credentials.clientId, client_secret: mock.credentials.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: mock.credentials.clientId,
+        client_secret: mock.credentials.clientSecret,
+      }),
     });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ expires_in: 900, token_type: "Bearer", access_token: expect.any(String) });
     const wrong = await fetch(`${mock.url}/connect/token`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: mock.credentials.clientId, client_secret: "cs1.nope" }),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: mock.credentials.clientId,
+        client_secret: "cs1.nope",
+      }),
     });
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toEqual({ error: "invalid_client" });
-    const json = await fetch(`${mock.url}/connect/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    const json = await fetch(`${mock.url}/connect/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
     expect(json.status).toBe(400);
   });
 
@@ -83,7 +103,14 @@ describe("auth", () => {
   ] as const)("answers a call with %s: %i in ApiErrorResponse shape", async (_, status, options, title) => {
     const answer = await call(`${CUSTOMERS}/1`, options as CallOptions);
     expect(answer.status).toBe(status);
-    expect(answer.json).toEqual({ type: expect.stringMatching(/^https:/), title: expect.stringMatching(title), status, traceId: expect.any(String), errors: {}, data: {} });
+    expect(answer.json).toEqual({
+      type: expect.stringMatching(/^https:/),
+      title: expect.stringMatching(title),
+      status,
+      traceId: expect.any(String),
+      errors: {},
+      data: {},
+    });
   });
 
   it("answers 404 for a tenant the client is not connected to", async () => {
@@ -123,7 +150,13 @@ describe("auth", () => {
 
 describe("data", () => {
   it("is the same for the same seed and different for another", async () => {
-    const paths = [`${CUSTOMERS}?page=2&pageSize=3`, `${CUSTOMERS}/17`, "/jpm/v2/tenant/{tenant}/jobs/5", EXPORT_CUSTOMERS, "/pricebook/v2/tenant/{tenant}/services/3"];
+    const paths = [
+      `${CUSTOMERS}?page=2&pageSize=3`,
+      `${CUSTOMERS}/17`,
+      "/jpm/v2/tenant/{tenant}/jobs/5",
+      EXPORT_CUSTOMERS,
+      "/pricebook/v2/tenant/{tenant}/services/3",
+    ];
     const read = async (options: MockServerOptions) => {
       const server = await startMockServer(options);
       try {
@@ -173,7 +206,12 @@ describe("paged lists", () => {
 
   it("defaults to page 1 of 50 and refuses a page size over the maximum or a non-numeric page", async () => {
     const first = await call(CUSTOMERS);
-    expect([first.json.page, first.json.pageSize, first.json.data.length, first.json.hasMore]).toEqual([1, 50, 50, true]);
+    expect([first.json.page, first.json.pageSize, first.json.data.length, first.json.hasMore]).toEqual([
+      1,
+      50,
+      50,
+      true,
+    ]);
     const tooBig = await call(`${CUSTOMERS}?pageSize=5001`);
     expect(tooBig.status).toBe(400);
     expect(tooBig.json.errors.pageSize).toEqual(["pageSize must be between 1 and 5000."]);
@@ -231,7 +269,10 @@ describe("export feeds", () => {
     await call(`${CUSTOMERS}/9`, { method: "PATCH", body: { name: "Other Heating" } });
     const changes = await readFeed(caughtUp.token);
     expect(changes.rows.map((r) => r.id)).toEqual([7, 9]);
-    expect(changes.rows.map((r) => (r as unknown as { name: string }).name)).toEqual(["Renamed Plumbing", "Other Heating"]);
+    expect(changes.rows.map((r) => (r as unknown as { name: string }).name)).toEqual([
+      "Renamed Plumbing",
+      "Other Heating",
+    ]);
     const withRecent = await readFeed(changes.token, "includeRecentChanges=true");
     expect(withRecent.rows.map((r) => r.id)).toEqual([7, 9]); // the two rows before the token, again
     const all = await readFeed();
@@ -244,7 +285,12 @@ describe("writes", () => {
   it("create → read → update → delete round trip, seen by lists and the export feed", async () => {
     const created = await call(CUSTOMERS, {
       method: "POST",
-      body: { name: "Round Trip HVAC", type: "Commercial", address: { street: "1 Main St", city: "Austin", state: "TX", zip: "78701", country: "USA" }, locations: [] },
+      body: {
+        name: "Round Trip HVAC",
+        type: "Commercial",
+        address: { street: "1 Main St", city: "Austin", state: "TX", zip: "78701", country: "USA" },
+        locations: [],
+      },
     });
     expect(created.json.errors).toBeUndefined();
     expect(created.status).toBe(200);
@@ -279,7 +325,11 @@ describe("writes", () => {
     expect(answer.json.errors.type).toBeDefined();
     const broken = await fetch(mock.url + CUSTOMERS.replace("{tenant}", mock.credentials.tenant), {
       method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "ST-App-Key": mock.credentials.appKey, "Content-Type": "application/json" },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "ST-App-Key": mock.credentials.appKey,
+        "Content-Type": "application/json",
+      },
       body: "{ not json",
     });
     expect(broken.status).toBe(400);
@@ -296,7 +346,13 @@ describe("writes", () => {
 describe("fault injection", () => {
   async function statuses(n: number, path = `${CUSTOMERS}/1`) {
     const results: number[] = [];
-    for (let i = 0; i < n; i++) results.push(await call(path).then((a) => a.status, () => 0));
+    for (let i = 0; i < n; i++)
+      results.push(
+        await call(path).then(
+          (a) => a.status,
+          () => 0,
+        ),
+      );
     return results;
   }
 
@@ -351,8 +407,13 @@ describe("fault injection", () => {
 
   it("injects scripted faults into the next matching calls only", async () => {
     mock.injectFault({ status: 503, html: true }, { operationId: "Customers_Get", times: 2 });
-    mock.injectFault({ status: 429, retryAfter: null, title: "Too many requests. Try again in 7 seconds." }, { path: "/jobs/" });
-    expect((await call("/jpm/v2/tenant/{tenant}/jobs/1")).json.title).toBe("Too many requests. Try again in 7 seconds.");
+    mock.injectFault(
+      { status: 429, retryAfter: null, title: "Too many requests. Try again in 7 seconds." },
+      { path: "/jobs/" },
+    );
+    expect((await call("/jpm/v2/tenant/{tenant}/jobs/1")).json.title).toBe(
+      "Too many requests. Try again in 7 seconds.",
+    );
     expect(await statuses(3)).toEqual([503, 503, 200]);
     expect((await call("/jpm/v2/tenant/{tenant}/jobs/1")).status).toBe(200);
   });

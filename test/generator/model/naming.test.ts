@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { camelCase, domainName, fileDomainName, friendlySchemaNames, methodPlacement, queryArgumentName } from "../../../generator/model/naming.js";
+import {
+  camelCase,
+  domainName,
+  fileDomainName,
+  friendlySchemaNames,
+  methodPlacement,
+  queryArgumentName,
+} from "../../../generator/model/naming.js";
 
 describe("naming", () => {
   it.each([
@@ -9,7 +16,9 @@ describe("naming", () => {
     ["/jpm/v2", "Job Planning and Management", "jpm"],
     ["/sales/v2", "Sales & Estimates", "sales"],
     ["/telecom", "Telecom", "telecom"],
-  ])("the domain serving %s titled %s is %s", (modulePath, title, want) => expect(domainName(modulePath, title)).toBe(want));
+  ])("the domain serving %s titled %s is %s", (modulePath, title, want) =>
+    expect(domainName(modulePath, title)).toBe(want),
+  );
 
   it.each([
     ["tenant-crm-v2.json", "crm"],

@@ -17,7 +17,12 @@ it("after a one-spec release, a cached run regenerates one domain and matches a 
   // ServiceTitan ships a new crm spec (here: the other release's), nothing else changes.
   await writeFile(path.join(specs, "crm-v2.json"), await readFile(path.join(PREVIOUS, "crm-v2.json")));
   const lines: string[] = [];
-  const cached = await generate({ specsDir: specs, outDir: path.join(work, "cached"), cacheDir, onProgress: (line) => lines.push(line) });
+  const cached = await generate({
+    specsDir: specs,
+    outDir: path.join(work, "cached"),
+    cacheDir,
+    onProgress: (line) => lines.push(line),
+  });
   expect(cached.cached).toBe(23);
   expect(lines.filter((line) => !line.endsWith("cached")).map((line) => line.split(" ")[0])).toEqual(["crm"]);
 
@@ -28,7 +33,8 @@ it("after a one-spec release, a cached run regenerates one domain and matches a 
 
   // A damaged entry is a miss, not an error.
   await rm(path.join(work, "cached"), { recursive: true });
-  for (const entry of await readdir(cacheDir)) if (entry.startsWith("pricebook-")) await writeFile(path.join(cacheDir, entry), "{ broken");
+  for (const entry of await readdir(cacheDir))
+    if (entry.startsWith("pricebook-")) await writeFile(path.join(cacheDir, entry), "{ broken");
   const repaired = await generate({ specsDir: specs, outDir: path.join(work, "cached"), cacheDir });
   expect(repaired.cached).toBe(23);
   expect(await readTree(path.join(work, "cached"))).toEqual(await readTree(path.join(work, "cold")));
@@ -38,14 +44,17 @@ it("after a one-spec release, a cached run regenerates one domain and matches a 
 it("an emitter changed, in a folder the cache names, changes the fingerprint every entry is keyed by", async () => {
   const generator = path.join(ROOT, "generator");
   const copy = await tempDir("fingerprint-");
-  for (const folder of CACHE_INPUTS.folders) await cp(path.join(generator, folder), path.join(copy, folder), { recursive: true });
+  for (const folder of CACHE_INPUTS.folders)
+    await cp(path.join(generator, folder), path.join(copy, folder), { recursive: true });
   const before = await generatorFingerprint(copy);
   expect(await generatorFingerprint(copy)).toBe(before);
   const emitter = path.join(copy, "emit/client.ts");
   await writeFile(emitter, (await readFile(emitter, "utf8")) + "\n// a change to how clients are emitted\n");
   expect(await generatorFingerprint(copy)).not.toBe(before);
   // A new stage folder must be sorted: either it shapes the output (and the cache names it) or it is one of these.
-  const folders = (await readdir(generator, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const folders = (await readdir(generator, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
   const outside = ["bin", "cli", "diff", "dist", "mock", "node_modules", "run", "specs"];
   expect(folders.filter((name) => !outside.includes(name)).sort()).toEqual([...CACHE_INPUTS.folders].sort());
   await rm(copy, { recursive: true });

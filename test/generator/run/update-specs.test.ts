@@ -29,13 +29,20 @@ describe("stgen update-specs with a partial release", () => {
     await mkdir(download);
     // Only crm's spec, under a download's kind of name.
     await cp(path.join(ROOT, "specs/crm-v2.json"), path.join(download, "CRM (1).json"));
-    others = (await loadSpecs(specsDir)).map(buildDomainModel).map(({ name, file }) => ({ name, file })).filter(({ name }) => name !== "crm");
+    others = (await loadSpecs(specsDir))
+      .map(buildDomainModel)
+      .map(({ name, file }) => ({ name, file }))
+      .filter(({ name }) => name !== "crm");
     before = { specs: await readTree(specsDir), out: await readTree(outDir), work: (await readdir(work)).sort() };
   });
   afterAll(() => rm(work, { recursive: true, force: true }));
 
   // From `work`, `./runtime/index.js` gives the relative imports of the copied generated/.
-  const update = (...extra: string[]) => stgen(["update-specs", download, "--specs", specsDir, "--out", outDir, "--runtime", "./runtime/index.js", ...extra], work);
+  const update = (...extra: string[]) =>
+    stgen(
+      ["update-specs", download, "--specs", specsDir, "--out", outDir, "--runtime", "./runtime/index.js", ...extra],
+      work,
+    );
   async function expectNothingWritten(): Promise<void> {
     expect(await readTree(specsDir)).toEqual(before.specs); // the lock file included
     expect(await readTree(outDir)).toEqual(before.out);
