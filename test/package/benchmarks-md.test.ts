@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { ROOT } from "./helpers.js";
+import { ROOT } from "../helpers.js";
 
 /** No hand-typed figures: the committed BENCHMARKS.md is exactly what bench/results.json produces. */
 it("BENCHMARKS.md is written from bench/results.json and nothing else", async () => {
