@@ -32,7 +32,7 @@ const eligible = [];
 for (const spec of await loadSpecs(path.join(root, "specs"))) {
   const domain = buildDomainModel(spec);
   for (const op of domain.operations) {
-    if (op.method !== "GET" || op.body || !IDENT.test(op.method) || (op.group && !IDENT.test(op.group))) continue;
+    if (op.method !== "GET" || op.body || !IDENT.test(op.methodName) || (op.group && !IDENT.test(op.group))) continue;
     const raw = spec.document.paths[op.path].get;
     const params = [...(spec.document.paths[op.path].parameters ?? []), ...(raw.parameters ?? [])].map((p) =>
       deref(spec.document, p),
@@ -74,7 +74,9 @@ for (const { domain, op, values, tenant } of chosen) {
   const args = values
     .map(({ p, value }) => `${IDENT.test(argFor(p)) ? argFor(p) : JSON.stringify(argFor(p))}: ${value}`)
     .join(", ");
-  ours.push(`  await st.${domain.name}.${op.group ? `${op.group}.` : ""}${op.method}(${args ? `{ ${args} }` : ""});`);
+  ours.push(
+    `  await st.${domain.name}.${op.group ? `${op.group}.` : ""}${op.methodName}(${args ? `{ ${args} }` : ""});`,
+  );
   const pathValues = [
     `tenant: ${tenant}`,
     ...values.filter((v) => v.p.in === "path").map((v) => `${v.p.name}: ${v.value}`),

@@ -7,6 +7,7 @@ export interface GenerateCommandArgs {
   cache: boolean;
   cacheDir: string;
   runtime: string;
+  strict: boolean;
 }
 
 /** `stgen generate`: one line per domain, then a summary; with `--check`, exit 1 naming the stale files. */
@@ -17,7 +18,9 @@ export async function runGenerateCommand(args: GenerateCommandArgs): Promise<num
     check: args.check,
     cacheDir: args.cache ? args.cacheDir : false,
     runtime: args.runtime,
+    strict: args.strict,
     onProgress: (line) => console.log(line),
+    onWarning: (line) => console.error(line),
   });
   const seconds = (result.elapsedMs / 1000).toFixed(2);
   if (args.check && result.stale.length > 0) {

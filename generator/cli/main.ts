@@ -29,6 +29,11 @@ async function main(argv: string[]): Promise<number> {
             default: false,
             describe: "write nothing; exit 1 if the output is stale",
           })
+          .option("strict", {
+            type: "boolean",
+            default: false,
+            describe: "an overlay action whose target selects nothing is an error (exit 2), not a warning",
+          })
           .option("cache", {
             type: "boolean",
             default: true,
@@ -73,6 +78,12 @@ async function main(argv: string[]): Promise<number> {
           .option("fail-on", {
             choices: ["breaking", "warning"] as const,
             describe: "exit 1 when there are changes this severe or worse",
+          })
+          .option("overlays", {
+            type: "boolean",
+            default: false,
+            describe:
+              "apply each side's overlays/ before comparing (default: compare the specs as ServiceTitan shipped them)",
           }),
       async (args) => {
         const { runDiffCommand } = await import("./diff.js");
@@ -92,6 +103,11 @@ async function main(argv: string[]): Promise<number> {
           .option("specs", { type: "string", default: "specs", describe: "the specs folder to update" })
           .option("out", { type: "string", default: "generated", describe: "output folder to regenerate" })
           .option("runtime", { type: "string", default: "servicetitan-client/runtime", describe: "as for generate" })
+          .option("strict", {
+            type: "boolean",
+            default: false,
+            describe: "an overlay action that selects nothing in the new release is an error (exit 2)",
+          })
           .option("remove", {
             type: "array",
             string: true,

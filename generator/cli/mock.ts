@@ -23,6 +23,7 @@ export async function runMockCommand(args: MockCommandArgs): Promise<void> {
   const mock = await startMockServer({
     port: args.port,
     specs: args.specs,
+    onWarning: (line) => console.error(line),
     seed: args.seed,
     rows: positive("--rows", args.rows),
     exportPageSize: positive("--export-page-size", args.exportPageSize),

@@ -7,6 +7,7 @@ export interface UpdateSpecsCommandArgs {
   out: string;
   runtime: string;
   remove: string[];
+  strict: boolean;
 }
 
 /** `stgen update-specs`: progress and renames on stderr, the diff summary on stdout. */
@@ -17,7 +18,9 @@ export async function runUpdateSpecsCommand(args: UpdateSpecsCommandArgs): Promi
     outDir: args.out,
     runtime: args.runtime,
     remove: args.remove,
+    strict: args.strict,
     onProgress: (line) => console.error(line),
+    onWarning: (line) => console.error(line),
   });
   for (const [from, to] of result.renamed) console.error(`${from} → ${args.specs}/${to}`);
   for (const { name, file } of result.removed) console.error(`removed ${name} (${args.specs}/${file})`);

@@ -20,13 +20,15 @@ export interface Release {
   /** How the report names this side: a folder, a file, `origin/main:specs`. */
   label: string;
   specs: LoadedSpec[];
+  /** The overlays applied to the specs before comparing; none (the default): as ServiceTitan shipped them. */
+  overlays?: string[];
 }
 
 export interface DiffReport {
   /** Version of this report's layout (report.schema.json). */
   schemaVersion: 1;
-  old: { label: string; domains: number; operations: number };
-  new: { label: string; domains: number; operations: number };
+  old: { label: string; domains: number; operations: number; overlays: string[] };
+  new: { label: string; domains: number; operations: number; overlays: string[] };
   summary: Record<Severity, number>;
   domains: { name: string; breaking: number; warning: number; info: number }[];
   changes: Change[];
@@ -69,6 +71,7 @@ export function diffReleases(older: Release, newer: Release): DiffReport {
     label: release.label,
     domains: domains.size,
     operations: [...domains.values()].reduce((sum, d) => sum + d.operations.length, 0),
+    overlays: release.overlays ?? [],
   });
   return {
     schemaVersion: 1,

@@ -39,6 +39,8 @@ export function renderMarkdown(report: DiffReport): string {
     "",
     `\`${report.old.label}\` (${report.old.domains} domains, ${report.old.operations} operations) → \`${report.new.label}\` (${report.new.domains} domains, ${report.new.operations} operations)`,
     "",
+    overlaysLine(report),
+    "",
   ];
   if (report.domains.length > 0) {
     lines.push("| domain | breaking | warning | info |", "|---|---:|---:|---:|");
@@ -78,4 +80,12 @@ function item(change: Change): string {
 /** Markdown would read `{tenant}`-free text fine, but `|`, `<` and `*` in spec text must not format. */
 function escape(text: string): string {
   return text.replace(/([|<>*_`])/g, "\\$1");
+}
+
+/** Whether the releases were compared as ServiceTitan shipped them or with overlays (`stgen diff --overlays`). */
+function overlaysLine({ old, new: newer }: DiffReport): string {
+  if (old.overlays.length === 0 && newer.overlays.length === 0)
+    return "Compared as ServiceTitan shipped them: no overlays applied.";
+  const list = (files: string[]) => (files.length ? files.map((file) => `\`${file}\``).join(", ") : "none");
+  return `Compared with overlays applied: old side ${list(old.overlays)}; new side ${list(newer.overlays)}.`;
 }

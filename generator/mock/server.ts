@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadSpecs } from "../spec/load.js";
+import { checkOverlaysMatched, loadOverlaidSpecs } from "../spec/overlays.js";
 import { buildDomainModel } from "../model/build-model.js";
 import { BUNDLED_SPECS } from "../version.js";
 import { htmlErrorPage, problem, send, VALIDATION_TITLE, type Answer } from "./answers.js";
@@ -25,8 +25,10 @@ export interface MockServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  /** Folder of specs to serve (default: the specs this package's client was generated from). */
+  /** Folder of specs to serve (default: the specs this package's client was generated from), with its overlays/. */
   specs?: string;
+  /** Each overlay action of the specs folder that selects nothing. */
+  onWarning?: (line: string) => void;
   /** Same seed, same data (default 1). */
   seed?: number;
   /** Accepted credentials; `tenant` is the tenant the client may use. */
@@ -78,7 +80,10 @@ export interface MockServer {
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const specsDir = options.specs ?? BUNDLED_SPECS;
-  const domains = (await loadSpecs(specsDir)).map(buildDomainModel);
+  // With the folder's overlays applied, as generate applies them, so the mock serves what the client's types say.
+  const { specs, unmatched } = await loadOverlaidSpecs(specsDir);
+  checkOverlaysMatched(unmatched, options);
+  const domains = specs.map(buildDomainModel);
   const operations = buildOperations(domains);
   const validator = new SchemaValidator();
   for (const domain of domains) validator.addDocument(domain.name, domain.document);

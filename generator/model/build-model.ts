@@ -53,6 +53,7 @@ export function buildDomainModel(spec: LoadedSpec): DomainWithSpec {
     specVersion: String(doc.info?.version ?? ""),
     openapi: String(doc.openapi),
     sha256: spec.sha256,
+    overlays: spec.overlays ?? [],
     modulePath: modulePath(file, doc),
     operations,
     schemaNames: friendlySchemaNames(

@@ -10,6 +10,8 @@ export interface DomainModel {
   specVersion: string;
   openapi: string;
   sha256: string;
+  /** The overlays applied to the spec before the model was built (`specs/overlays/`), with their sha256. */
+  overlays: { file: string; sha256: string }[];
   /** Path part of the spec's first server URL: `/crm/v2`, `/telecom`. The host comes from the runtime's environment. */
   modulePath: string;
   operations: OperationModel[];

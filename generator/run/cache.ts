@@ -6,11 +6,8 @@ import { fileURLToPath } from "node:url";
 import type { DomainModel } from "../model/domain-model.js";
 import { GENERATOR_VERSION } from "../version.js";
 
-/** A domain's two costly files: what a regeneration skips for a spec that did not change. */
-export interface CachedDomain {
-  types: string;
-  client: string;
-}
+/** A domain's files by name (`types.ts`, `client.ts`, …): what a regeneration skips for a spec that did not change. */
+export type CachedDomain = Record<string, string>;
 
 export interface DomainCache {
   get(domain: DomainModel): Promise<CachedDomain | undefined>;
@@ -38,7 +35,7 @@ export async function openCache(dir: string): Promise<DomainCache> {
   const fingerprint = await ownFingerprint();
   const file = (domain: DomainModel) => {
     const key = createHash("sha256")
-      .update(JSON.stringify([fingerprint, domain.name, domain.file, domain.sha256]))
+      .update(JSON.stringify([fingerprint, domain.name, domain.file, domain.sha256, domain.overlays]))
       .digest("hex")
       .slice(0, 32);
     return path.join(dir, `${domain.name}-${key}.json`);
@@ -46,10 +43,9 @@ export async function openCache(dir: string): Promise<DomainCache> {
   return {
     async get(domain) {
       try {
-        const entry = JSON.parse(await readFile(file(domain), "utf8")) as Partial<CachedDomain>;
-        return typeof entry.types === "string" && typeof entry.client === "string"
-          ? { types: entry.types, client: entry.client }
-          : undefined;
+        const entry = JSON.parse(await readFile(file(domain), "utf8")) as unknown;
+        if (entry === null || typeof entry !== "object" || Object.keys(entry).length === 0) return undefined;
+        return Object.values(entry).every((text) => typeof text === "string") ? (entry as CachedDomain) : undefined;
       } catch {
         return undefined; // missing or unreadable: generate it
       }

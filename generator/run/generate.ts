@@ -9,8 +9,8 @@ import { emitTypes } from "../emit/types.js";
 import { buildDomainModel } from "../model/build-model.js";
 import type { DomainModel, DomainWithSpec } from "../model/domain-model.js";
 import { RUNTIME_SPECIFIER } from "../model/public-names.js";
-import { loadSpecs } from "../spec/load.js";
 import { buildLock, checkLock } from "../spec/lock.js";
+import { checkOverlaysMatched, loadOverlaidSpecs } from "../spec/overlays.js";
 import { NO_CACHE, openCache } from "./cache.js";
 import { staleFiles, writeAtomically, type FileSet } from "./write.js";
 
@@ -21,6 +21,10 @@ export interface GenerateOptions {
   check?: boolean;
   /** One line per domain as it is done. */
   onProgress?: (line: string) => void;
+  /** Each overlay action that selected nothing (see `strict`). */
+  onWarning?: (line: string) => void;
+  /** An overlay action that selects nothing is an error, not a warning: nothing is written. */
+  strict?: boolean;
   /** Where to keep each domain's generated files for the next run (see cache.ts); `false`: no cache. */
   cacheDir?: string | false;
   /**
@@ -45,28 +49,31 @@ export interface GenerateResult {
 /** Specs → model → emitted files → one atomic write (or, with `check`, a comparison). */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
-  const specs = await loadSpecs(options.specsDir);
+  const { specs, overlays, unmatched } = await loadOverlaidSpecs(options.specsDir);
+  checkOverlaysMatched(unmatched, options);
   const domains = specs.map(buildDomainModel);
   checkDomainNames(domains);
-  await checkLock(options.specsDir, buildLock(domains));
+  await checkLock(options.specsDir, buildLock(domains, overlays));
 
   const cache = options.cacheDir ? await openCache(options.cacheDir) : NO_CACHE;
   const files: FileSet = new Map();
   let cached = 0;
   for (const domain of domains) {
     const domainStarted = performance.now();
-    let costly = await cache.get(domain);
-    const fromCache = costly !== undefined;
-    if (costly) cached++;
+    let own = await cache.get(domain);
+    const fromCache = own !== undefined;
+    if (own) cached++;
     else {
-      costly = { types: await typesOf(domain), client: emitClient(domain) };
-      await cache.set(domain, costly); // keyed by the spec and the generator, so right whatever happens to the rest of the run
+      own = {
+        "types.ts": await typesOf(domain),
+        "client.ts": emitClient(domain),
+        "models.ts": emitModels(domain),
+        "index.ts": emitDomainIndex(domain),
+        "README.md": emitReference(domain),
+      };
+      await cache.set(domain, own); // keyed by the spec and the generator, so right whatever happens to the rest of the run
     }
-    files.set(`${domain.name}/types.ts`, costly.types);
-    files.set(`${domain.name}/client.ts`, costly.client);
-    files.set(`${domain.name}/models.ts`, emitModels(domain));
-    files.set(`${domain.name}/index.ts`, emitDomainIndex(domain));
-    files.set(`${domain.name}/README.md`, emitReference(domain));
+    for (const [name, text] of Object.entries(own)) files.set(`${domain.name}/${name}`, text);
     const took = fromCache ? "cached" : `${Math.round(performance.now() - domainStarted)} ms`;
     options.onProgress?.(
       `${domain.name.padEnd(22)} ${String(domain.operations.length).padStart(3)} operations  ${domain.file}  ${took}`,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { diffReleases, type DiffReport, type Release } from "../diff/diff-releases.js";
@@ -7,6 +7,7 @@ import { buildDomainModel } from "../model/build-model.js";
 import { fileDomainName } from "../model/naming.js";
 import { listSpecFiles, loadSpecs, type LoadedSpec } from "../spec/load.js";
 import { buildLock, LOCK_FILE, serializeLock } from "../spec/lock.js";
+import { applyOverlays, loadOverlays } from "../spec/overlays.js";
 import { generate, type GenerateResult } from "./generate.js";
 import { UsageError } from "./usage-error.js";
 import { writeAtomically, type FileSet } from "./write.js";
@@ -23,6 +24,10 @@ export interface UpdateSpecsOptions {
    */
   remove?: readonly string[];
   onProgress?: (line: string) => void;
+  /** Each overlay action of `specsDir` that selects nothing in the new release (see `strict`). */
+  onWarning?: (line: string) => void;
+  /** An overlay action that selects nothing in the new release is an error: nothing is written. */
+  strict?: boolean;
   /** What the regenerated files import the runtime from (see GenerateOptions.runtime). */
   runtime?: string;
 }
@@ -62,17 +67,25 @@ export async function updateSpecs(
     if (name !== spec.file) renamed.push([spec.file, name]);
   }
   placed.sort((a, b) => a.file.localeCompare(b.file));
-  files.set(LOCK_FILE, serializeLock(buildLock(placed.map(buildDomainModel))));
+  // The overlays stay, and apply to the new release as they did to the old one (the lock records both).
+  const overlays = await loadOverlays(options.specsDir);
+  for (const overlay of overlays) files.set(overlay.file, await readFile(overlay.displayPath, "utf8"));
+  files.set(LOCK_FILE, serializeLock(buildLock(applyOverlays(placed, overlays).specs.map(buildDomainModel), overlays)));
 
   const staging = await mkdtemp(path.join(tmpdir(), "stgen-update-"));
   let generated: GenerateResult;
   try {
-    for (const [name, text] of files) await writeFile(path.join(staging, name), text);
+    for (const [name, text] of files) {
+      await mkdir(path.dirname(path.join(staging, name)), { recursive: true });
+      await writeFile(path.join(staging, name), text);
+    }
     generated = await generate({
       specsDir: staging,
       outDir: options.outDir,
       runtime: options.runtime,
       onProgress: options.onProgress,
+      onWarning: (line) => options.onWarning?.(line.replaceAll(staging, options.specsDir)),
+      strict: options.strict,
     });
   } finally {
     await rm(staging, { recursive: true, force: true });

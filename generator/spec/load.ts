@@ -15,6 +15,8 @@ export interface LoadedSpec {
   displayPath: string;
   sha256: string;
   document: OpenApiDocument;
+  /** The overlays that changed this spec (see overlays.ts), in the order they were applied. */
+  overlays?: { file: string; sha256: string }[];
 }
 
 const SPEC_FILE = /\.(json|ya?ml)$/i;

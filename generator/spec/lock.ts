@@ -4,8 +4,10 @@ import path from "node:path";
 /** Kept beside the specs; records exactly which release the client is built from. Not a spec itself. */
 export const LOCK_FILE = "specs.lock.json";
 
+/** Spec files by name, overlays by `overlays/<name>`: each with its sha256, which `checkLock` compares. */
 export interface SpecLock {
-  [file: string]: { sha256: string; openapi: string; version: string; operations: number };
+  [file: string]:
+    { sha256: string; openapi: string; version: string; operations: number } | { sha256: string; actions: number };
 }
 
 /** What the lock records of each spec file; the operation count comes from the model, so it is the caller's. */
@@ -17,10 +19,14 @@ export interface LockedFile {
   operations: readonly unknown[];
 }
 
-export function buildLock(files: readonly LockedFile[]): SpecLock {
+export function buildLock(
+  files: readonly LockedFile[],
+  overlays: readonly { file: string; sha256: string; actions: readonly unknown[] }[] = [],
+): SpecLock {
   const lock: SpecLock = {};
   for (const { file, sha256, openapi, specVersion, operations } of files)
     lock[file] = { sha256, openapi, version: specVersion, operations: operations.length };
+  for (const { file, sha256, actions } of overlays) lock[file] = { sha256, actions: actions.length };
   return lock;
 }
 

@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadSpecs } from "../../../generator/spec/load.js";
+import { loadOverlaidSpecs } from "../../../generator/spec/overlays.js";
 import { buildDomainModel } from "../../../generator/model/build-model.js";
 import { fakeValue } from "../../../generator/mock/fake-data.js";
 import { startMockServer, type MockServer } from "../../../generator/mock/index.js";
@@ -44,7 +44,8 @@ describe.each(RELEASES)("every operation of the $release specs", ({ dir, operati
   });
 
   beforeAll(async () => {
-    const domains = (await loadSpecs(dir)).map(buildDomainModel);
+    // What the mock serves: the specs with their folder's overlays applied.
+    const domains = (await loadOverlaidSpecs(dir)).specs.map(buildDomainModel);
     for (const domain of domains) ajv.addSchema(validatableDocument(`test:${domain.name}`, domain.document));
     operations = buildOperations(domains);
     mock = await startMockServer({ specs: dir });

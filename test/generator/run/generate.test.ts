@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
@@ -78,15 +78,19 @@ describe("stgen generate", () => {
   const scratch: string[] = [];
   afterAll(() => Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-  it("regenerates the committed generated/ byte for byte from the shared latest release", async () => {
+  it("regenerates the committed generated/ byte for byte from the shared latest release and the shipped overlays", async () => {
     // Beside generated/, so that `--runtime ./runtime/index.js` gives the same relative imports.
     const out = await mkdtemp(path.join(ROOT, ".test-generated-"));
-    scratch.push(out);
+    const specs = await tempDir();
+    scratch.push(out, specs);
+    await cp(LATEST, specs, { recursive: true });
+    await cp(path.join(ROOT, "specs/overlays"), path.join(specs, "overlays"), { recursive: true });
     const run = await stgen([
       "generate",
       "--no-cache",
+      "--strict",
       "--specs",
-      LATEST,
+      specs,
       "--out",
       out,
       "--runtime",
@@ -250,7 +254,11 @@ describe("specs/ and its lock file", () => {
   it("holds the shared latest release unmodified, and the lock records each file", async () => {
     const lock = JSON.parse(await readFile(path.join(ROOT, "specs/specs.lock.json"), "utf8"));
     const files = (await readdir(LATEST)).sort();
-    expect(Object.keys(lock).sort()).toEqual(files);
+    const overlay = "overlays/servicetitan-known-drift.yaml";
+    expect(Object.keys(lock).sort()).toEqual([...files, overlay].sort());
+    const overlayText = await readFile(path.join(ROOT, "specs", overlay));
+    expect(lock[overlay]).toEqual({ sha256: createHash("sha256").update(overlayText).digest("hex"), actions: 3 });
+    delete lock[overlay];
     for (const file of files) {
       const shared = await readFile(path.join(LATEST, file));
       expect((await readFile(path.join(ROOT, "specs", file))).equals(shared)).toBe(true);

@@ -85,8 +85,13 @@ describe("stgen update-specs with a partial release", () => {
     const run = await update("--remove", names.slice(0, 10).join(","), ...names.slice(10));
     expect(run.stderr, run.stdout).toContain(`removed jpm (${specsDir}/jpm-v2.json)`);
     expect(run.code).toBe(0);
-    expect((await readdir(specsDir)).sort()).toEqual(["crm-v2.json", "specs.lock.json"]);
-    expect(Object.keys(JSON.parse((await readTree(specsDir))["specs.lock.json"]!))).toEqual(["crm-v2.json"]);
+    // The overlays stay; theirs now select nothing (their domains are gone), which is reported, not hidden.
+    expect((await readdir(specsDir)).sort()).toEqual(["crm-v2.json", "overlays", "specs.lock.json"]);
+    expect(Object.keys(JSON.parse((await readTree(specsDir))["specs.lock.json"]!))).toEqual([
+      "crm-v2.json",
+      "overlays/servicetitan-known-drift.yaml",
+    ]);
+    expect(run.stderr).toContain("warning: overlays/servicetitan-known-drift.yaml action 0");
     expect((await readdir(outDir)).sort()).toEqual(["crm", "index.ts", "manifest.json"]);
     const out = await readTree(outDir);
     expect(out["crm/client.ts"]).toBe(before.out["crm/client.ts"]);
