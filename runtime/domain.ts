@@ -65,7 +65,7 @@ export function defineDomain<Client>(modulePath: string, table: DomainTable): Do
   let make: ((context: DomainContext) => object) | undefined;
   return {
     create(configOrCore) {
-      make ??= compileDomain(modulePath, table);
+      make ??= compileDomain(table);
       const core = toCore(configOrCore);
       return make({
         core,
@@ -77,7 +77,7 @@ export function defineDomain<Client>(modulePath: string, table: DomainTable): Do
   };
 }
 
-function compileDomain(modulePath: string, table: DomainTable): (context: DomainContext) => object {
+function compileDomain(table: DomainTable): (context: DomainContext) => object {
   /** Every operation by `METHOD path`, so a path-style call can only reach the domain's own operations. */
   const known = new Map<string, CompiledOperation>();
   const methods = (specs: Record<string, OperationSpec>) => {
