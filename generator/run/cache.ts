@@ -24,7 +24,7 @@ export const NO_CACHE: DomainCache = { get: async () => undefined, set: async ()
  */
 export const CACHE_INPUTS = {
   folders: ["spec", "model", "emit"],
-  packages: ["openapi-typescript", "ts-morph", "typescript"],
+  packages: ["openapi-typescript", "ts-morph", "typescript", "json-p3", "yaml"],
 } as const;
 
 /** The generator's root: `generator/` from source, `generator/dist/` built; the folders above sit in it. */

@@ -237,9 +237,15 @@ function merge(overlay: LoadedOverlay, index: number, target: unknown, update: u
   }
 }
 
-/** Removes values by location; array items from the last index down, so earlier indexes stay right. */
+/**
+ * Removes values by location. A value inside another selected one goes with it; the rest are removed from
+ * the last path down, so an array's earlier indexes stay right while its later items go.
+ */
 function removeAll(document: OpenApiDocument, locations: (string | number)[][]): void {
-  const sorted = [...locations].sort((a, b) => Number(b.at(-1)) - Number(a.at(-1)) || 0);
+  const within = (inner: (string | number)[], outer: (string | number)[]) =>
+    outer.length < inner.length && outer.every((key, index) => key === inner[index]);
+  const outermost = locations.filter((location) => !locations.some((other) => within(location, other)));
+  const sorted = outermost.sort((a, b) => comparePaths(b, a));
   for (const location of sorted) {
     if (location.length === 0) continue; // the whole document: nothing to remove it from
     let parent: unknown = document;
@@ -248,6 +254,15 @@ function removeAll(document: OpenApiDocument, locations: (string | number)[][]):
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
     else delete (parent as Record<string, unknown>)[key];
   }
+}
+
+function comparePaths(a: (string | number)[], b: (string | number)[]): number {
+  for (let index = 0; index < Math.min(a.length, b.length); index++) {
+    const [x, y] = [a[index]!, b[index]!];
+    if (x === y) continue;
+    return typeof x === "number" && typeof y === "number" ? x - y : String(x) < String(y) ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { createServiceTitan, memoryTokenStore } from "../../generated/index.js";
 import { MOCK_CREDENTIALS, startMockServer, type MockServer } from "../../generator/mock/index.js";
 
@@ -25,11 +25,20 @@ it("makes a domain, a group and a method on first access and returns the same on
   expect(client().crm).not.toBe(crm); // per client, not shared
 });
 
-it("keeps what it made read-only, and methods work detached from their group", async () => {
+it("lets a test stub a method, before or after first use, and methods work detached from their group", async () => {
+  const stubbed = client();
+  const fake = async () => ({ id: 99 });
+  (stubbed.crm.customers as { get: unknown }).get = fake; // before the method was ever made
+  expect(await stubbed.crm.customers.get({ id: 1 })).toEqual({ id: 99 });
+  const spied = client();
+  await spied.crm.customers.get({ id: 1 }); // made, then replaced
+  const spy = vi.spyOn(spied.crm.customers, "get").mockResolvedValue({ id: 7 } as never);
+  expect(await spied.crm.customers.get({ id: 1 })).toEqual({ id: 7 });
+  expect(spy).toHaveBeenCalledOnce();
+  expect(Object.getPrototypeOf(spied.crm).customers).toBeUndefined(); // the prototype itself makes nothing
+  expect(client().crm.customers.get).not.toBe(fake); // other clients are untouched
+
   const st = client();
-  expect(() => {
-    (st as { crm: unknown }).crm = {};
-  }).toThrow(TypeError);
   const { get } = st.crm.customers;
   expect((await get({ id: 1 })).id).toBe(1);
   const { getList } = st.crm.customers;

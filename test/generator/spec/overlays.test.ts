@@ -49,6 +49,12 @@ describe("applying an overlay (OpenAPI Overlay 1.0)", () => {
       check: (schemas: Record<string, any>) => expect(schemas["Mini.V2.WidgetResponse"]).not.toHaveProperty("required"),
     },
     {
+      name: "remove of a value and one inside it removes both, and nothing else",
+      action: `{ target: "$.info['x-list']..[?@.n]", remove: true }`,
+      before: `{ target: "$.info", update: { x-list: [{ n: 1, k: [{ n: 2 }] }, { n: 3 }, { m: 4 }] } }`,
+      check: (_: unknown, info: Record<string, any>) => expect(info["x-list"]).toEqual([{ m: 4 }]),
+    },
+    {
       name: "a filter selects many places at once",
       action: `{ target: "$.components.schemas[*].properties[?@.type == 'integer']", update: { description: widened } }`,
       check: (schemas: Record<string, any>) => {
@@ -56,12 +62,25 @@ describe("applying an overlay (OpenAPI Overlay 1.0)", () => {
         expect(schemas["PaginatedResponse_Of_Mini.V2.WidgetResponse"].properties.page.description).toBe("widened");
       },
     },
-  ])("$name", async ({ action, check }) => {
-    const { schemas, unmatched, specs } = await applied({ "a.yaml": overlay(action) });
-    check(schemas);
-    expect(unmatched).toEqual([]);
-    expect(specs[0]!.overlays).toEqual([{ file: "overlays/a.yaml", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
-  });
+  ])(
+    "$name",
+    async ({
+      action,
+      check,
+      before,
+    }: {
+      action: string;
+      before?: string;
+      check: (schemas: Record<string, any>, info: Record<string, any>) => void;
+    }) => {
+      const { schemas, unmatched, specs } = await applied({ "a.yaml": overlay(...(before ? [before] : []), action) });
+      check(schemas, specs[0]!.document.info as Record<string, any>);
+      expect(unmatched).toEqual([]);
+      expect(specs[0]!.overlays).toEqual([
+        { file: "overlays/a.yaml", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      ]);
+    },
+  );
 
   it("applies files in name order, and leaves the loaded spec as shipped", async () => {
     const specs = await folder({
