@@ -59,7 +59,16 @@ export interface ServiceTitanConfig {
   hooks?: Hooks;
   /** Where retries (`warn`) and responses (`debug`) are logged; `console` fits. Default: nowhere. */
   logger?: Logger;
+  /**
+   * Check each 2xx JSON body against its operation's response schema (the spec with its overlays):
+   * `"report"` calls `hooks.onDrift` per mismatch, warns once per place and resolves with the body;
+   * `"throw"` rejects with a `ResponseValidationError`. Default `"off"`: nothing is loaded or checked.
+   */
+  validateResponses?: ValidateResponses;
 }
+
+export type ValidateResponses = "off" | "report" | "throw";
+export const VALIDATE_RESPONSES: readonly ValidateResponses[] = ["off", "report", "throw"];
 
 export interface RateLimitOptions {
   /** Requests per second per (app key, tenant). Default 60, ServiceTitan's limit. */
@@ -95,6 +104,7 @@ export interface ResolvedConfig {
   /** Read once from the config (see `readFunctions`). */
   hooks: Hooks;
   logger: Logger;
+  validateResponses: ValidateResponses;
 }
 
 const OPTIONS = {
@@ -115,9 +125,10 @@ const OPTIONS = {
     "rateLimit",
     "hooks",
     "logger",
+    "validateResponses",
   ],
   rateLimit: ["requestsPerSecond", "reportingRequestsPerMinute", "limiter"],
-  hooks: ["onRequest", "onResponse", "onRetry", "onError"],
+  hooks: ["onRequest", "onResponse", "onRetry", "onError", "onDrift"],
 } as const;
 
 export class ServiceTitanConfigError extends TypeError {
@@ -189,6 +200,11 @@ export function resolveConfig(config: ServiceTitanConfig): ResolvedConfig {
     rateLimit: resolveRateLimit(config.rateLimit),
     hooks: readFunctions("hooks", config.hooks, OPTIONS.hooks),
     logger: readFunctions("logger", config.logger, ["debug", "warn"]),
+    validateResponses: checkValidateResponses(
+      config.validateResponses ?? "off",
+      "'validateResponses'",
+      (problem) => new ServiceTitanConfigError(problem),
+    ),
   };
 }
 
@@ -215,6 +231,16 @@ function readFunctions<T extends object>(option: string, source: T | undefined, 
 
 /** A header value fetch accepts: tabs and printable Latin-1, no line breaks or other control characters. */
 export const HEADER_VALUE = /^[\x09\x20-\x7e\x80-\xff]*$/;
+
+/** One of "off", "report", "throw". Also checks the per-call option (`what` names it in the message). */
+export function checkValidateResponses(
+  value: unknown,
+  what: string,
+  fail: (problem: string) => Error,
+): ValidateResponses {
+  if (VALIDATE_RESPONSES.includes(value as ValidateResponses)) return value as ValidateResponses;
+  throw fail(`${what} must be "off", "report" or "throw" (got ${describeKind(value)})`);
+}
 
 /** A time limit a timer can hold: positive, finite, below 2^31 ms. Also checks per-call `timeoutMs`. */
 export function checkTimeout(value: unknown, option: string, fail: (problem: string) => Error): number {

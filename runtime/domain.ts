@@ -19,6 +19,7 @@ import {
 import { serializeQuery } from "./query.js";
 import { withExportPaging, withPaging } from "./paging.js";
 import { callFetch } from "./send.js";
+import type { ValidationTable } from "./validation.js";
 
 /** Path-style access: openapi-fetch's own methods, typed by the domain's `paths`; `tenant` may be left out. */
 export type PathStyleClient<Paths extends {}> = Pick<
@@ -33,6 +34,8 @@ export type OperationTable<Api> = { readonly [Name in keyof Api]-?: OperationSpe
 export interface DomainTable {
   groups: Record<string, Record<string, OperationSpec>>;
   operations: Record<string, OperationSpec>;
+  /** The domain's `validation.ts`, imported only when `validateResponses` is on (a bundler splits it off). */
+  validation?: () => Promise<{ validation: ValidationTable }>;
 }
 
 export interface DomainDefinition<Client> {
@@ -63,6 +66,8 @@ interface DomainContext extends CallTarget {
  */
 export function defineDomain<Client>(modulePath: string, table: DomainTable): DomainDefinition<Client> {
   let make: ((context: DomainContext) => object) | undefined;
+  let loaded: Promise<ValidationTable> | undefined;
+  const validation = () => (loaded ??= loadValidation(modulePath, table));
   return {
     create(configOrCore) {
       make ??= compileDomain(table);
@@ -72,9 +77,18 @@ export function defineDomain<Client>(modulePath: string, table: DomainTable): Do
         modulePath,
         baseUrl: core.config.apiUrl + modulePath,
         limits: budgets(core, modulePath),
+        validation,
       }) as Client;
     },
   };
+}
+
+async function loadValidation(modulePath: string, table: DomainTable): Promise<ValidationTable> {
+  if (!table.validation)
+    throw new TypeError(
+      `validateResponses is on, but ${modulePath} was generated without response schemas: regenerate it with this stgen`,
+    );
+  return (await table.validation()).validation;
 }
 
 function compileDomain(table: DomainTable): (context: DomainContext) => object {

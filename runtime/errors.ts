@@ -1,3 +1,5 @@
+import type { DriftEvent } from "./hooks.js";
+
 export interface ServiceTitanErrorDetails {
   /** HTTP status; 0 when no response arrived (network failure, timeout). */
   status: number;
@@ -114,6 +116,24 @@ export class NetworkError extends ServiceTitanError {
   override name = "NetworkError";
 }
 
+/**
+ * A 2xx body that differs from its operation's response schema, with `validateResponses: "throw"`.
+ * `drift` lists each place, as `hooks.onDrift` sees it. The body is not kept: it is customers' data, and
+ * errors get logged (use `"report"` to get the body whatever it holds).
+ */
+export class ResponseValidationError extends ServiceTitanError {
+  override name = "ResponseValidationError";
+  readonly drift: readonly DriftEvent[];
+  constructor(details: ServiceTitanErrorDetails & { drift?: readonly DriftEvent[] }) {
+    super(details);
+    this.drift = details.drift ?? [];
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), drift: this.drift };
+  }
+}
+
 /** Replaces credentials (the client secret, tokens in use) wherever they occur in a text. */
 export type Redact = (text: string) => string;
 
@@ -200,6 +220,21 @@ export function unreadableJsonError(context: CallContext, status: number, body: 
     ? `the response body is not valid JSON (${body.length} characters)`
     : "the response body is empty, where the spec promises JSON";
   return createError({ ...context, status, title });
+}
+
+/** The places a 2xx body differs from its schema (`validateResponses: "throw"`). */
+export function responseValidationError(
+  context: CallContext,
+  status: number,
+  drift: readonly DriftEvent[],
+): ServiceTitanError {
+  const first = drift
+    .slice(0, 3)
+    .map((event) => `${event.pointer || "the body"}: expected ${event.expected}, got ${event.actual}`)
+    .join("; ");
+  const more = drift.length > 3 ? `; and ${drift.length - 3} more` : "";
+  const title = `the response does not match the spec's schema in ${drift.length} place${drift.length === 1 ? "" : "s"} (${first}${more})`;
+  return new ResponseValidationError({ ...context, status, title, drift });
 }
 
 /** Where a token request goes and what to scrub from its errors (the secret, above all). */

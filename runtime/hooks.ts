@@ -32,6 +32,39 @@ export interface RetryEvent {
 }
 
 /**
+ * One place where a 2xx body differs from the operation's response schema (`validateResponses`). It never
+ * carries a string of the body: `value` is there only for a number, a boolean or null.
+ */
+export interface DriftEvent {
+  /** When the answer was checked (ISO 8601, UTC). */
+  at: string;
+  operationId: string;
+  method: string;
+  /** The operation's path template, relative to its module: `/tenant/{tenant}/export/inventory-bills`. */
+  path: string;
+  /** The spec file the domain was generated from: `inventory-v2.json`. */
+  spec: string;
+  /** JSON pointer into the body: `/data/0/landedCostMethod`. A key of a map (`additionalProperties`) shows as `*`. */
+  pointer: string;
+  /** JSON pointer into the spec, at the schema to widen: `/components/schemas/Inventory.V2.LandedCostMethod`. */
+  schemaPath: string;
+  /**
+   * `type`: a JSON type the schema does not allow (`null` included); `enum`: a value outside the enum;
+   * `format`: a string that is not a `date` / `date-time`; `required`: a required property absent;
+   * `additional`: a property the schema does not list, where it allows no others.
+   */
+  kind: "type" | "enum" | "format" | "required" | "additional";
+  /** What the schema allows, briefly: `string, one of "None", "ByValue"`, `date (YYYY-MM-DD)`, `required property`. */
+  expected: string;
+  /** What came: a JSON type (`integer`, `null`, …), `date-time` for a date-time in a date field, `missing`, `unexpected property`. */
+  actual: string;
+  /** The value, only when it is a number, a boolean or null. */
+  value?: number | boolean | null;
+  /** For `required` and `additional`: the property's name (a name the spec or ServiceTitan chose, not data). */
+  property?: string;
+}
+
+/**
  * Observe calls. Hooks see no secret and change nothing: one that throws, or returns a promise that
  * rejects, is logged at `warn`, and the call goes on as if it had not been there.
  */
@@ -41,6 +74,8 @@ export interface Hooks {
   onRetry?(event: RetryEvent): unknown;
   /** The error a call is about to throw. */
   onError?(error: ServiceTitanError): unknown;
+  /** A 2xx body that differs from its schema, once per place (with `validateResponses` on). */
+  onDrift?(event: DriftEvent): unknown;
 }
 
 /** `console` fits. Retries are logged at `warn`, each response at `debug`; a logger that throws is ignored. */

@@ -13,7 +13,7 @@ export {
   DEFAULT_REPORTING_REQUESTS_PER_MINUTE,
   ServiceTitanConfigError,
 } from "./config.js";
-export type { Environment, ServiceTitanConfig, ResolvedConfig, RateLimitOptions } from "./config.js";
+export type { Environment, ServiceTitanConfig, ResolvedConfig, RateLimitOptions, ValidateResponses } from "./config.js";
 export { createCore, isCore, type ServiceTitanCore } from "./core.js";
 export {
   defineDomain,
@@ -34,9 +34,10 @@ export {
   ServerError,
   TimeoutError,
   NetworkError,
+  ResponseValidationError,
   type ServiceTitanErrorDetails,
 } from "./errors.js";
-export type { Hooks, Logger, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
+export type { DriftEvent, Hooks, Logger, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
 export type { OperationSpec, RequestOptions, HttpMethod } from "./operation.js";
 export {
   DEFAULT_PAGE_SIZE,
@@ -52,4 +53,5 @@ export {
 } from "./paging.js";
 export { memoryRateLimiter, type RateLimit, type RateLimiter } from "./rate-limit.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
+export type { SchemaNode, ValidationTable } from "./validation.js";
 export { memoryTokenStore, type CachedToken, type TokenStore } from "./token-store.js";

@@ -1,11 +1,13 @@
 import { defaultPathSerializer } from "openapi-fetch";
-import { checkTimeout, HEADER_VALUE } from "./config.js";
+import { checkTimeout, checkValidateResponses, HEADER_VALUE, type ValidateResponses } from "./config.js";
 import type { ServiceTitanCore } from "./core.js";
 import { describeKind, errorFromResponse, ServiceTitanError, unreadableJsonError } from "./errors.js";
 import { callHook } from "./hooks.js";
 import { isWellFormed, serializeQuery } from "./query.js";
 import type { RateLimit } from "./rate-limit.js";
 import { sendCall, type CallSettings } from "./send.js";
+import { reportDrift } from "./drift.js";
+import type { ValidationTable } from "./validation.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
 
@@ -18,6 +20,8 @@ export interface CallTarget {
   readonly baseUrl: string;
   /** Budgets each attempt must get a slot from (per app key and tenant; reporting has its own too). */
   readonly limits: readonly { key: string; limit: RateLimit }[];
+  /** The domain's response schemas, loaded on first use (only `validateResponses` asks for them). */
+  readonly validation: () => Promise<ValidationTable>;
 }
 
 /** One generated method, as data: the generator writes one of these per operation. */
@@ -51,6 +55,8 @@ export interface RequestOptions {
    * timeout (only if you know a duplicate is harmless). `maxAttempts` overrides the client's.
    */
   retry?: false | { nonIdempotent?: boolean; maxAttempts?: number };
+  /** Overrides the client's `validateResponses` for this call. */
+  validateResponses?: ValidateResponses;
 }
 
 const ACCEPT: Record<OperationSpec["result"], string> = {
@@ -162,6 +168,12 @@ export function splitArguments(op: CompiledOperation, args: Record<string, unkno
 export function checkOptions(where: string, options: RequestOptions): void {
   if (options.timeoutMs !== undefined)
     checkTimeout(options.timeoutMs, `${where}: timeoutMs`, (problem) => new TypeError(problem));
+  if (options.validateResponses !== undefined)
+    checkValidateResponses(
+      options.validateResponses,
+      `${where}: validateResponses`,
+      (problem) => new TypeError(problem),
+    );
   const attempts = options.retry ? options.retry.maxAttempts : undefined;
   if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1))
     throw new TypeError(`${where}: retry.maxAttempts must be a whole number, at least 1`);
@@ -204,15 +216,20 @@ export async function callOperation(
   }
   if (options.headers) for (const name in options.headers) headers[name.toLowerCase()] = options.headers[name]!;
   const context = { operationId: op.id, method: op.method, url };
+  const validate = op.result === "json" ? (options.validateResponses ?? core.config.validateResponses) : "off";
   return reportingErrors(
     core,
     sendCall(core, settings, { url, method: op.method, headers, body: payload }).then(
-      ({ response, body: received, attempts, retryAfterMs }) => {
+      async ({ response, body: received, attempts, retryAfterMs }) => {
         if (!response.ok) {
           const details = { ...context, attempts, retryAfterMs, requiredScopes: op.scopes };
           throw errorFromResponse(response, parseErrorBody(received as string), details, core.tokens.redact);
         }
-        return op.result === "json" ? parseJsonBody(received as string, response, { ...context, attempts }) : received;
+        if (op.result !== "json") return received;
+        const parsed = parseJsonBody(received as string, response, { ...context, attempts });
+        if (validate === "off") return parsed;
+        const answered = { operationId: op.id, method: op.method, path: op.path, status: response.status };
+        return reportDrift(core, await target.validation(), answered, parsed, validate, { ...context, attempts });
       },
     ),
   );

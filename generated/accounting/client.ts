@@ -1470,6 +1470,7 @@ const domain = defineDomain<AccountingClient>("/accounting/v2", {
     taxZones: taxZonesOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Accounting client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

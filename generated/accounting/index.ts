@@ -18,5 +18,6 @@ export {
   ServerError,
   TimeoutError,
   NetworkError,
+  ResponseValidationError,
 } from "../../runtime/index.js";
 export type { ServiceTitanConfig, RequestOptions } from "../../runtime/index.js";

@@ -1810,6 +1810,7 @@ const domain = defineDomain<CrmClient>("/crm/v2", {
     locations: locationsOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The CRM client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -17,5 +17,6 @@ export {
   ServerError,
   TimeoutError,
   NetworkError,
+  ResponseValidationError,
 } from "../../runtime/index.js";
 export type { ServiceTitanConfig, RequestOptions } from "../../runtime/index.js";

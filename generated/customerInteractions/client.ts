@@ -135,6 +135,7 @@ const domain = defineDomain<CustomerInteractionsClient>("/customer-interactions/
     technicianRatings: technicianRatingsOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Customer Interactions client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -877,6 +877,7 @@ const domain = defineDomain<DispatchClient>("/dispatch/v2", {
     zone: zoneOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Dispatch client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

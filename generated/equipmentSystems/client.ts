@@ -274,6 +274,7 @@ const domain = defineDomain<EquipmentSystemsClient>("/equipmentsystems/v2", {
     installedEquipment: installedEquipmentOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Equipment Systems client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -252,6 +252,7 @@ export interface FindingsClient extends PathStyleClient<paths> {
 const domain = defineDomain<FindingsClient>("/findings/v2", {
   groups: { findingAssets: findingAssetsOperations, findings: findingsOperations },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Findings client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

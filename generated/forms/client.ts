@@ -144,6 +144,7 @@ export interface FormsClient extends PathStyleClient<paths> {
 const domain = defineDomain<FormsClient>("/forms/v2", {
   groups: { form: formOperations, formSubmission: formSubmissionOperations, jobs: jobsOperations },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Forms client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -1071,6 +1071,7 @@ const domain = defineDomain<InventoryClient>("/inventory/v2", {
     warehouses: warehousesOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Inventory client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

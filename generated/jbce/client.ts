@@ -50,6 +50,7 @@ export interface JbceClient extends PathStyleClient<paths> {
 const domain = defineDomain<JbceClient>("/jbce/v2", {
   groups: { callReasons: callReasonsOperations },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Job Booking client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

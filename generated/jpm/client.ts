@@ -1432,6 +1432,7 @@ const domain = defineDomain<JpmClient>("/jpm/v2", {
     projectTypes: projectTypesOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Job Planning and Management client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -346,6 +346,7 @@ const domain = defineDomain<MarketingClient>("/marketing/v2", {
     emailChannelCost: emailChannelCostOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Marketing client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -216,6 +216,7 @@ const domain = defineDomain<MarketingAdsClient>("/marketingads/v2", {
     webLeadFormAttributions: webLeadFormAttributionsOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Marketing Ads client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

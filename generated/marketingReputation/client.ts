@@ -44,6 +44,7 @@ const domainOperations: OperationTable<Pick<MarketingReputationClient, "reviews"
 const domain = defineDomain<MarketingReputationClient>("/marketingreputation/v2", {
   groups: {  },
   operations: domainOperations,
+  validation: () => import("./validation.js"),
 });
 
 /** The Marketing Reputation client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -663,6 +663,7 @@ const domain = defineDomain<MembershipsClient>("/memberships/v2", {
     recurringServiceTypes: recurringServiceTypesOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Memberships client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -711,6 +711,7 @@ const domain = defineDomain<PayrollClient>("/payroll/v2", {
     timesheets: timesheetsOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Payroll client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -847,6 +847,7 @@ const domain = defineDomain<PricebookClient>("/pricebook/v2", {
     services: servicesOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Pricebook client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -161,6 +161,7 @@ const domain = defineDomain<ReportingClient>("/reporting/v2", {
     reportCategoryReports: reportCategoryReportsOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Reporting client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -515,6 +515,7 @@ const domain = defineDomain<SalesClient>("/sales/v2", {
     proposalTypes: proposalTypesOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Sales & Estimates client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -140,6 +140,7 @@ export interface SchedulingProClient extends PathStyleClient<paths> {
 const domain = defineDomain<SchedulingProClient>("/schedulingpro/v2", {
   groups: { router: routerOperations, scheduler: schedulerOperations },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Scheduling Pro client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

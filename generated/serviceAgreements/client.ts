@@ -98,6 +98,7 @@ export interface ServiceAgreementsClient extends PathStyleClient<paths> {
 const domain = defineDomain<ServiceAgreementsClient>("/service-agreements/v2", {
   groups: { export: exportOperations, serviceAgreements: serviceAgreementsOperations },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Service Agreements client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

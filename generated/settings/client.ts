@@ -508,6 +508,7 @@ const domain = defineDomain<SettingsClient>("/settings/v2", {
     userRoles: userRolesOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Settings client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

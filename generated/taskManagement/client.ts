@@ -135,6 +135,7 @@ export interface TaskManagementClient extends PathStyleClient<paths> {
 const domain = defineDomain<TaskManagementClient>("/taskmanagement/v2", {
   groups: { clientSideData: clientSideDataOperations, tasks: tasksOperations },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Task Management client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -166,6 +166,7 @@ export interface TelecomClient extends PathStyleClient<paths> {
 const domain = defineDomain<TelecomClient>("/telecom", {
   groups: { calls: callsOperations, export: exportOperations },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Telecom client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

@@ -283,6 +283,7 @@ const domain = defineDomain<TimesheetsClient>("/timesheets/v2", {
     export: exportOperations,
   },
   operations: {},
+  validation: () => import("./validation.js"),
 });
 
 /** The Timesheets client. Pass a config to use this domain alone, or the core of a `createServiceTitan` client to share its token and settings. */

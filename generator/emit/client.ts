@@ -177,6 +177,7 @@ function definition(domain: DomainModel, groups: Map<string | null, OperationMod
     `const domain = defineDomain<${domainClientName(domain.name)}>(${JSON.stringify(domain.modulePath)}, {`,
     `  groups: ${objectLiteral("  groups: ", members, "  ")},`,
     `  operations: ${groups.has(null) ? "domainOperations" : "{}"},`,
+    '  validation: () => import("./validation.js"),',
     "});",
   ].join("\n");
 }

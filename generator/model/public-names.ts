@@ -16,6 +16,7 @@ export const RUNTIME_VALUE_REEXPORTS = [
   "ServerError",
   "TimeoutError",
   "NetworkError",
+  "ResponseValidationError",
 ] as const;
 export const RUNTIME_TYPE_REEXPORTS = ["ServiceTitanConfig", "RequestOptions"] as const;
 
@@ -44,6 +45,8 @@ export const PUBLIC_TYPE_REEXPORTS = [
   "RequestEvent",
   "ResponseEvent",
   "RetryEvent",
+  "DriftEvent",
+  "ValidateResponses",
   "PagedList",
   "ExportFeed",
   "PageOptions",

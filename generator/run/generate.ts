@@ -6,6 +6,7 @@ import { emitModels } from "../emit/models.js";
 import { emitReference } from "../emit/reference.js";
 import { emitRootIndex } from "../emit/root-index.js";
 import { emitTypes } from "../emit/types.js";
+import { emitValidation } from "../emit/validation.js";
 import { buildDomainModel } from "../model/build-model.js";
 import type { DomainModel, DomainWithSpec } from "../model/domain-model.js";
 import { RUNTIME_SPECIFIER } from "../model/public-names.js";
@@ -68,6 +69,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         "types.ts": await typesOf(domain),
         "client.ts": emitClient(domain),
         "models.ts": emitModels(domain),
+        "validation.ts": emitValidation(domain),
         "index.ts": emitDomainIndex(domain),
         "README.md": emitReference(domain),
       };

@@ -15,7 +15,10 @@ export const OVERLAYS_FOLDER = "overlays";
 export interface OverlayAction {
   target: string;
   description?: string;
-  /** Merged into each selected object (its properties replace the target's, objects merge); appended to a selected array. */
+  /**
+   * Merged into each selected object (its properties replace the target's, objects merge recursively, lists
+   * are replaced); appended to a selected array as one entry, as Overlay 1.0 says (a list is one entry too).
+   */
   update?: unknown;
   /** Removes each selected value from its parent. */
   remove?: boolean;
@@ -221,7 +224,7 @@ function culprit(spec: LoadedSpec, overlays: readonly LoadedOverlay[], error: Er
 
 function merge(overlay: LoadedOverlay, index: number, target: unknown, update: unknown): void {
   if (Array.isArray(target)) {
-    target.push(...structuredClone(Array.isArray(update) ? update : [update]));
+    target.push(structuredClone(update));
     return;
   }
   if (!isObject(target) || !isObject(update)) {

@@ -38,10 +38,16 @@ describe("applying an overlay (OpenAPI Overlay 1.0)", () => {
         }),
     },
     {
-      name: "update appends to a selected list",
-      action: `{ target: "$.components.schemas['Mini.V2.WidgetResponse'].required", update: [name] }`,
+      name: "update appends its value to a selected list as one entry (Overlay 1.0)",
+      action: `{ target: "$.components.schemas['Mini.V2.WidgetResponse'].required", update: name }`,
       check: (schemas: Record<string, any>) =>
         expect(schemas["Mini.V2.WidgetResponse"].required).toEqual(["id", "name"]),
+    },
+    {
+      name: "a list given to a selected list is one entry, and a list inside an object update replaces",
+      action: `{ target: "$.info", update: { x-list: [1, 2] } }`,
+      before: `{ target: "$.info", update: { x-list: [0] } }`,
+      check: (_: unknown, info: Record<string, any>) => expect(info["x-list"]).toEqual([1, 2]),
     },
     {
       name: "remove deletes each selected value",

@@ -1,0 +1,52 @@
+import type { ValidateResponses } from "./config.js";
+import type { ServiceTitanCore } from "./core.js";
+import { responseValidationError, type CallContext } from "./errors.js";
+import { callHook, log, type DriftEvent } from "./hooks.js";
+import { checkResponse, type ValidationTable } from "./validation.js";
+
+/** The operation a body answered, as drift events name it. */
+export interface Answered {
+  operationId: string;
+  method: string;
+  /** The path template. */
+  path: string;
+  status: number;
+}
+
+/** Places already logged (operationId, schema location, and the property for required/additional), per core. */
+const logged = new WeakMap<ServiceTitanCore, Set<string>>();
+
+/**
+ * `validateResponses` after a 2xx JSON body is parsed: each mismatch goes to `hooks.onDrift` and, once per
+ * place, to the logger; then the body is returned ("report") or the call fails ("throw").
+ */
+export function reportDrift(
+  core: ServiceTitanCore,
+  table: ValidationTable,
+  answered: Answered,
+  body: unknown,
+  mode: Exclude<ValidateResponses, "off">,
+  context: CallContext,
+): unknown {
+  const findings = checkResponse(table, answered.operationId, answered.status, body);
+  if (findings.length === 0) return body;
+  const { hooks, logger } = core.config;
+  const at = new Date().toISOString();
+  const { operationId, method, path } = answered;
+  const events: DriftEvent[] = findings.map((found) => ({ at, operationId, method, path, spec: table.spec, ...found }));
+  let seen = logged.get(core);
+  if (!seen) logged.set(core, (seen = new Set()));
+  for (const event of events) {
+    callHook(hooks.onDrift, event, logger);
+    const place = `${operationId}\n${event.schemaPath}\n${event.kind}\n${event.property ?? ""}`;
+    if (seen.has(place)) continue;
+    seen.add(place);
+    log(
+      logger,
+      "warn",
+      `ServiceTitan ${operationId}: the response differs from ${table.spec} at ${event.schemaPath} (${event.pointer || "the body"}: expected ${event.expected}, got ${event.actual}); logged once per place, hooks.onDrift sees each`,
+    );
+  }
+  if (mode === "throw") throw responseValidationError(context, answered.status, events);
+  return body;
+}
