@@ -1,6 +1,6 @@
 import type { ValidateResponses } from "./config.js";
 import type { ServiceTitanCore } from "./core.js";
-import { responseValidationError, type CallContext } from "./errors.js";
+import { ResponseValidationError, type CallContext } from "./errors.js";
 import { callHook, log, type DriftEvent } from "./hooks.js";
 import { checkResponse, type ValidationTable } from "./validation.js";
 
@@ -49,4 +49,19 @@ export function reportDrift(
   }
   if (mode === "throw") throw responseValidationError(context, answered.status, events);
   return body;
+}
+
+/** The places a 2xx body differs from its schema (`validateResponses: "throw"`). */
+export function responseValidationError(
+  context: CallContext,
+  status: number,
+  drift: readonly DriftEvent[],
+): ResponseValidationError {
+  const first = drift
+    .slice(0, 3)
+    .map((event) => `${event.pointer || "the body"}: expected ${event.expected}, got ${event.actual}`)
+    .join("; ");
+  const more = drift.length > 3 ? `; and ${drift.length - 3} more` : "";
+  const title = `the response does not match the spec's schema in ${drift.length} place${drift.length === 1 ? "" : "s"} (${first}${more})`;
+  return new ResponseValidationError({ ...context, status, title, drift });
 }

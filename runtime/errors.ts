@@ -222,21 +222,6 @@ export function unreadableJsonError(context: CallContext, status: number, body: 
   return createError({ ...context, status, title });
 }
 
-/** The places a 2xx body differs from its schema (`validateResponses: "throw"`). */
-export function responseValidationError(
-  context: CallContext,
-  status: number,
-  drift: readonly DriftEvent[],
-): ServiceTitanError {
-  const first = drift
-    .slice(0, 3)
-    .map((event) => `${event.pointer || "the body"}: expected ${event.expected}, got ${event.actual}`)
-    .join("; ");
-  const more = drift.length > 3 ? `; and ${drift.length - 3} more` : "";
-  const title = `the response does not match the spec's schema in ${drift.length} place${drift.length === 1 ? "" : "s"} (${first}${more})`;
-  return new ResponseValidationError({ ...context, status, title, drift });
-}
-
 /** Where a token request goes and what to scrub from its errors (the secret, above all). */
 export interface TokenEndpoint {
   url: string;

@@ -6,7 +6,6 @@ import { callHook } from "./hooks.js";
 import { isWellFormed, serializeQuery } from "./query.js";
 import type { RateLimit } from "./rate-limit.js";
 import { sendCall, type CallSettings } from "./send.js";
-import { reportDrift } from "./drift.js";
 import type { ValidationTable } from "./validation.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
@@ -229,10 +228,17 @@ export async function callOperation(
         const parsed = parseJsonBody(received as string, response, { ...context, attempts });
         if (validate === "off") return parsed;
         const answered = { operationId: op.id, method: op.method, path: op.path, status: response.status };
-        return reportDrift(core, await target.validation(), answered, parsed, validate, { ...context, attempts });
+        const [{ reportDrift }, table] = await Promise.all([loadDrift(), target.validation()]);
+        return reportDrift(core, table, answered, parsed, validate, { ...context, attempts });
       },
     ),
   );
+}
+
+let drift: Promise<typeof import("./drift.js")> | undefined;
+/** The response check is imported on first use, like the schemas: with it off, a bundle splits both away. */
+function loadDrift(): Promise<typeof import("./drift.js")> {
+  return (drift ??= import("./drift.js"));
 }
 
 /** One call's settings: the client's, with this call's options over them. */

@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
     .version(GENERATOR_VERSION)
     .strict()
     .recommendCommands()
-    .demandCommand(1, "name a command: generate, diff, update-specs, mock or lock")
+    .demandCommand(1, "name a command: generate, diff, update-specs, mock, lock or drift")
     .command(
       "generate",
       "generate typed clients from the specs",
@@ -160,6 +160,11 @@ async function main(argv: string[]): Promise<number> {
           .option("rate-limit", {
             type: "number",
             describe: "at most N calls per second per tenant (ServiceTitan: 60)",
+          })
+          .option("drift", {
+            type: "string",
+            describe:
+              "serve ServiceTitan's known deviations from the specs (enums as integers, dates as date-times, nulls, absent required fields, extra fields), each on this share of records: --drift alone 0.05, or --drift 0.2",
           }),
       async (args) => {
         const { runMockCommand } = await import("./mock.js");
@@ -173,6 +178,36 @@ async function main(argv: string[]): Promise<number> {
       async (args) => {
         const { runLockCommand } = await import("./lock.js");
         await runLockCommand(args);
+      },
+    )
+    .command(
+      "drift <events>",
+      "summarize the drift events the client reported (hooks.onDrift, one JSON line each) and, with --write-overlay, write an overlay that widens the specs there",
+      (y) =>
+        y
+          .positional("events", {
+            type: "string",
+            demandOption: true,
+            describe: "a JSONL file: each line one DriftEvent, as hooks.onDrift received it",
+          })
+          .option("write-overlay", {
+            type: "string",
+            describe:
+              "write an OpenAPI Overlay 1.0 file (*.yaml) widening each schema location the events name, computed against --specs with its other overlays applied; rewritten whole each run",
+          })
+          .option("specs", {
+            type: "string",
+            default: "specs",
+            describe: "the specs folder the overlay widens (and whose overlays/ it is computed after)",
+          })
+          .example("$0 drift drift.jsonl", "the table of what differed, where, how often")
+          .example(
+            "$0 drift drift.jsonl --write-overlay specs/overlays/zz-observed-drift.yaml",
+            "and an overlay that widens those places (then stgen lock, stgen generate)",
+          ),
+      async (args) => {
+        const { runDriftCommand } = await import("./drift.js");
+        exitCode = await runDriftCommand(args);
       },
     )
     .fail((message, error) => {

@@ -1,4 +1,5 @@
 import type { FaultOptions } from "../mock/faults.js";
+import { DEFAULT_DRIFT_SHARE } from "../mock/drift.js";
 import { startMockServer } from "../mock/server.js";
 
 /** The `stgen mock` flags, as yargs parses them. */
@@ -15,11 +16,14 @@ export interface MockCommandArgs {
   rate5xx: number;
   rateDrop: number;
   rateLimit?: number;
+  /** `--drift` alone is "" (the default share). */
+  drift?: string;
 }
 
 /** Starts the mock, prints how to point a client at it, and serves until SIGINT / SIGTERM. */
 export async function runMockCommand(args: MockCommandArgs): Promise<void> {
   const started = performance.now();
+  const drift = args.drift === undefined ? undefined : driftShare(args.drift);
   const mock = await startMockServer({
     port: args.port,
     specs: args.specs,
@@ -29,6 +33,7 @@ export async function runMockCommand(args: MockCommandArgs): Promise<void> {
     exportPageSize: positive("--export-page-size", args.exportPageSize),
     expiresIn: positive("--expires-in", args.expiresIn),
     faults: faultsFrom(args),
+    drift,
   });
   const ms = Math.round(performance.now() - started);
   const { clientId, clientSecret, appKey, tenant } = mock.credentials;
@@ -39,6 +44,10 @@ export async function runMockCommand(args: MockCommandArgs): Promise<void> {
   console.log(
     `  createServiceTitan({ clientId: "${clientId}", clientSecret: "${clientSecret}", appKey: "${appKey}", tenant: ${tenant}, baseUrl: "${mock.url}", authUrl: "${mock.url}" })`,
   );
+  if (drift !== undefined)
+    console.log(
+      `  drift on: share ${drift} of records per kind carries ServiceTitan's known deviations from the specs`,
+    );
   console.log("  Ctrl-C stops it.");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -70,6 +79,13 @@ function latency(text: string): number | [number, number] {
 
 function share(flag: string, value: number): number {
   if (!(value >= 0 && value <= 1)) throw new Error(`${flag} must be a share between 0 and 1, not ${value}`);
+  return value;
+}
+
+function driftShare(text: string): number {
+  if (text === "") return DEFAULT_DRIFT_SHARE;
+  const value = Number(text);
+  if (!(value > 0 && value <= 1)) throw new Error(`--drift must be a share above 0 and at most 1, not ${text}`);
   return value;
 }
 

@@ -2,6 +2,7 @@ import { type SchemaObject } from "../spec/openapi.js";
 import { resolvePointer } from "../spec/pointer.js";
 import { problem, VALIDATION_TITLE, type Answer } from "./answers.js";
 import { allowsNull, fakeValue, isoWithTicks } from "./fake-data.js";
+import { withDrift } from "./drift.js";
 import { descend, type MockOperation } from "./operations.js";
 import type { FieldErrors, SchemaValidator } from "./schema-validator.js";
 import { positionTime, seqAtOrAfter, type Collection, type RecordState, type Store } from "./store.js";
@@ -12,6 +13,8 @@ export interface DataSettings {
   exportPageSize: number;
   maxPageSize: number;
   recentChangesOverlap: number;
+  /** With drift on, the share of records carrying each kind of deviation (see drift.ts). */
+  drift?: number;
 }
 
 /** One request, parsed and authorised, for one operation. */
@@ -137,7 +140,14 @@ export class DataBehaviour {
     const collection = this.store.collection(call.path.slice(0, call.path.lastIndexOf("/")));
     const id = Number(raw);
     // Records keyed by something other than a number (a GUID, a code) are not stored: all of them exist.
-    if (!Number.isInteger(id)) return this.success(op, this.generated(op, call.path));
+    if (!Number.isInteger(id)) {
+      const answer = this.generated(op, call.path);
+      // A read's answer is a record, so it drifts; an update's or delete's generated answer is not one.
+      return this.success(
+        op,
+        op.behaviour === "read" ? this.drifted(op, op.success.schema!, call.path, answer) : answer,
+      );
+    }
     const state =
       op.behaviour === "update"
         ? collection.update(id, isObject(call.body) ? call.body : {}, op.model.method === "PUT")
@@ -159,8 +169,13 @@ export class DataBehaviour {
     return this.record(op, op.success.schema, collection, state);
   }
 
-  /** A record as the schema at `pointer` shows it: generated fields, then what writes stored, where it fits. */
+  /** A record as served: as stored (below), then with drift's deviations, which are never stored. */
   private record(op: MockOperation, pointer: string, collection: Collection, state: RecordState): unknown {
+    return this.drifted(op, pointer, `${collection.key}#${state.id}`, this.asStored(op, pointer, collection, state));
+  }
+
+  /** A record as the schema at `pointer` shows it: generated fields, then what writes stored, where it fits. */
+  private asStored(op: MockOperation, pointer: string, collection: Collection, state: RecordState): unknown {
     const value = fakeValue(op.doc, resolveSchema(op, pointer), this.settings.seed, {
       key: `${collection.key}#${state.id}`,
       id: state.id,
@@ -179,6 +194,12 @@ export class DataBehaviour {
       if (key in value) merged[key] = value[key];
     }
     return merged;
+  }
+
+  private drifted(op: MockOperation, pointer: string, key: string, value: unknown): unknown {
+    const share = this.settings.drift;
+    if (share === undefined || !isObject(value)) return value;
+    return withDrift(op.doc, resolveSchema(op, pointer), value, { share, seed: this.settings.seed, key });
   }
 
   private generated(op: MockOperation, key: string): unknown {

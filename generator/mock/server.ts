@@ -6,6 +6,7 @@ import { buildDomainModel } from "../model/build-model.js";
 import { BUNDLED_SPECS } from "../version.js";
 import { htmlErrorPage, problem, send, VALIDATION_TITLE, type Answer } from "./answers.js";
 import { DataBehaviour } from "./behaviour.js";
+import { driftShare } from "./drift.js";
 import { FaultInjector, type Fault, type FaultMatch, type FaultOptions } from "./faults.js";
 import { buildOperations, type MockOperation } from "./operations.js";
 import { readInput, safeDecode } from "./request-input.js";
@@ -48,6 +49,18 @@ export interface MockServerOptions {
   /** With `includeRecentChanges=true`, how many rows before the token an export answer repeats (default 2). */
   recentChangesOverlap?: number;
   faults?: FaultOptions;
+  /**
+   * Serve the deviations ServiceTitan's real answers show (docs/servicetitan-api.md, "Data"): `true` = a
+   * share of 0.05, or a share in (0, 1]. For each kind, that share of records carries it, picked from
+   * (`seed`, record, kind), so the same seed and request get the same deviations on every run:
+   * `enum-as-integer` (a string enum sent as its index), `date-as-date-time` (a `format: date` sent as
+   * `2025-10-13T00:00:00`), `null-in-non-nullable`, `null-array-item`, `required-absent`, and
+   * `extra-property` (`driftExtraField: <number>`, where the object has `additionalProperties: false`).
+   * Each applies only where the record's schema (overlays applied) makes it possible, to top-level
+   * records of 2xx answers (list and export rows, gets, the answers to writes); the store and request
+   * validation are unchanged. Default: off.
+   */
+  drift?: boolean | number;
   /** Requests the log keeps (default 10,000; the oldest go first). */
   logLimit?: number;
 }
@@ -79,6 +92,7 @@ export interface MockServer {
 }
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const drift = driftShare(options.drift); // a bad share fails before the specs are read
   const specsDir = options.specs ?? BUNDLED_SPECS;
   // With the folder's overlays applied, as generate applies them, so the mock serves what the client's types say.
   const { specs, unmatched } = await loadOverlaidSpecs(specsDir);
@@ -104,6 +118,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       exportPageSize: options.exportPageSize ?? 100,
       maxPageSize: options.maxPageSize ?? 5000,
       recentChangesOverlap: options.recentChangesOverlap ?? 2,
+      drift,
     },
     store,
     validator,

@@ -60,6 +60,9 @@ it.each([
   [["--rate-429", "1.5"], "--rate-429 must be a share between 0 and 1, not 1.5"],
   [["--latency", "fast"], "--latency must be milliseconds (200) or a range (50-200), not 'fast'"],
   [["--rows", "0"], "--rows must be a positive whole number, not 0"],
+  [["--drift", "1.5"], "--drift must be a share above 0 and at most 1, not 1.5"],
+  [["--drift", "0"], "--drift must be a share above 0 and at most 1, not 0"],
+  [["--drift", "often"], "--drift must be a share above 0 and at most 1, not often"],
   [["--specs", "no-such-folder"], "cannot read the specs folder 'no-such-folder'"],
 ])(
   "stgen mock %j fails with a clear message",
@@ -69,4 +72,40 @@ it.each([
     expect(run.stderr).toContain(message);
   },
   30_000,
+);
+
+it.each([
+  [["--drift"], "drift on: share 0.05 of records"],
+  [["--drift", "0.2", "--seed", "3"], "drift on: share 0.2 of records"],
+])(
+  "stgen mock %j says in its banner that drift is on, and its share",
+  async (args, line) => {
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+        path.join(ROOT, "generator/cli/main.ts"),
+        "mock",
+        "--port",
+        "0",
+        ...args,
+      ],
+      { cwd: ROOT },
+    );
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner within 30 s; output so far: ${stdout}`)), 30_000);
+        child.stdout.on("data", () => stdout.includes("Ctrl-C") && (clearTimeout(timer), resolve()));
+        child.once("exit", (code) => reject(new Error(`exited early (${code}): ${stdout}`)));
+      });
+      expect(stdout).toContain(line);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  },
+  60_000,
 );

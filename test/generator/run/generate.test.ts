@@ -99,7 +99,7 @@ describe("stgen generate", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^crm\s+86 operations/m);
-    expect(run.stdout).toMatch(/24 domains, 559 operations: wrote 122 files to .* in [\d.]+ s/);
+    expect(run.stdout).toMatch(/24 domains, 559 operations: wrote 146 files to .* in [\d.]+ s/);
     expect(await readTree(out)).toEqual(await readTree(path.join(ROOT, "generated")));
   }, 120_000);
 
@@ -174,7 +174,7 @@ describe("stgen generate", () => {
         "index.ts",
         "manifest.json",
         ...domains.flatMap((d) =>
-          ["README.md", "client.ts", "index.ts", "models.ts", "types.ts"].map((f) => `${d}/${f}`),
+          ["README.md", "client.ts", "index.ts", "models.ts", "types.ts", "validation.ts"].map((f) => `${d}/${f}`),
         ),
       ].sort();
 
@@ -238,7 +238,7 @@ function twoSpaceIndented(text: string): boolean {
 describe("layout", () => {
   it("every generated file is indented the same way, and names no generator version outside manifest.json", async () => {
     const tree = await readTree(path.join(ROOT, "generated"));
-    expect(Object.keys(tree)).toHaveLength(24 * 5 + 2);
+    expect(Object.keys(tree)).toHaveLength(24 * 6 + 2);
     expect(Object.keys(tree).filter((file) => !twoSpaceIndented(tree[file]!))).toEqual([]);
     const version = JSON.parse(tree["manifest.json"]!).generator.version;
     expect(
