@@ -2,6 +2,7 @@
 // Spec sha256: d7368fc6b3508cdac50ea47256b15a54c58ad38ec52a0400e69c17c518bc155e
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: 8178a20de1f335c4b38c4f3943938ec0fe5ef2ba73ee0bffc9c26757f6b9abdb
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: 6ee14afd97b879bb675fe1d8d7d5d310270b32808d0bd885582bd2f55aba0a0b
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

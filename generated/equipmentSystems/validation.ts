@@ -2,6 +2,7 @@
 // Spec sha256: 3a3355ebd62179a24eddd03a36d3a4fbe3f1bf99948139d2b840c95ed371a3b0
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

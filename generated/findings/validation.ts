@@ -2,6 +2,7 @@
 // Spec sha256: 634087c367c8bb5370fbbf8e6e202a2efd3d1240fcc253982db9690c36a37f51
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

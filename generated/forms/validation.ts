@@ -2,6 +2,7 @@
 // Spec sha256: 4949e5f35713e46cdf171029443fff5bd69dc70f4314a4cf63f406e753c567db
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -3,6 +3,7 @@
 // Overlay overlays/servicetitan-known-drift.yaml applied, sha256: 2314528806f8bccd1c7eb89fb3cb53abb075ddb585c963b5fc9724fd21c45d08
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

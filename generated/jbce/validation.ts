@@ -2,6 +2,7 @@
 // Spec sha256: 2b48151b468690d8ef367e79fe7e116d4ad1acd304a07a46d30e84363a22ca02
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: 6e712bf8bcb4ffa05e9b2490d2aa49d77a7ec35cf91c800e4924ce6f22f48d98
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: b5bc8faf5764047aee67d2a67ef8f42eb4573f76d6af85a129698412aa4340e6
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

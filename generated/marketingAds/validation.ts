@@ -2,6 +2,7 @@
 // Spec sha256: 1c972c504499b3734512f64b91b4ee5c26ac92a4743570d40c7490c092161fc6
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: 10c87214f9c1f6639833ceb80a2edb64c04e097a09dbcfe26339ff00302f560a
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: 4bc0a46f40024c2ba145b949d72085346afb80bc7d8916a2b73fdc8a90a1bb88
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

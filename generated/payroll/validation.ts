@@ -2,6 +2,7 @@
 // Spec sha256: 6408618431f8849c04a20343a3ab8be4c076d6a15484e15a231ad60d5d9bcafd
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

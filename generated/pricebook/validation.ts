@@ -2,6 +2,7 @@
 // Spec sha256: 3a192c1aa61d4cdff761d4beb575e5c073aba37fdc94698e0d05735a90f967d1
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

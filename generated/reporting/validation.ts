@@ -2,6 +2,7 @@
 // Spec sha256: c3d8facf1c78d264d386d040fabd0c650b7d0951f68ac2c2d37f7eac5bd1b4e0
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

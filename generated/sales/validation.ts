@@ -2,6 +2,7 @@
 // Spec sha256: 78ad08b1584739c51bb9bdf8e06be76267a49af1e453a7fd1f2206985b619cb3
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

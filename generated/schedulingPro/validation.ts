@@ -2,6 +2,7 @@
 // Spec sha256: ad4ab7ac7870fbef09f8d0cc9f04682be8ec6778645871eb8c12cc29c54d7e67
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

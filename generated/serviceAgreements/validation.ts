@@ -2,6 +2,7 @@
 // Spec sha256: 98b232883f683b7f1e02e5663ebd7226efa3bfde6a10bc892c5033094f4f8d88
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: 6380c881bf9cd3aa828d3ce615a76be6a795a3c07a34405579f2835a22c3bb67
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: 453adfb55c1b9a470bf9e7079361db0900650515e7298af7ae96f11fca3719f6
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

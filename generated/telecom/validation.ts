@@ -2,6 +2,7 @@
 // Spec sha256: bacb810f6cfa4952032397d403cc45196590865576a354292b566d61be3df2cc
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */

@@ -2,6 +2,7 @@
 // Spec sha256: d6dc8cb42dbaaa913ed80f3892e8410da896ccc61c75e0ac8ab5ad1591b7cfe8
 // Do not edit: run `npm run generate` (stgen generate) instead.
 
+// @ts-nocheck
 import type { ValidationTable } from "../../runtime/index.js";
 
 /** Response schemas by JSON pointer into the spec, for `validateResponses`; loaded only when it is on. */
