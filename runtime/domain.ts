@@ -67,7 +67,11 @@ interface DomainContext extends CallTarget {
 export function defineDomain<Client>(modulePath: string, table: DomainTable): DomainDefinition<Client> {
   let make: ((context: DomainContext) => object) | undefined;
   let loaded: Promise<ValidationTable> | undefined;
-  const validation = () => (loaded ??= loadValidation(modulePath, table));
+  const validation = () =>
+    (loaded ??= loadValidation(modulePath, table).catch((error: unknown) => {
+      loaded = undefined; // the next call tries again
+      throw error;
+    }));
   return {
     create(configOrCore) {
       make ??= compileDomain(table);

@@ -1,8 +1,8 @@
 import type { ValidateResponses } from "./config.js";
 import type { ServiceTitanCore } from "./core.js";
-import { ResponseValidationError, type CallContext } from "./errors.js";
+import { describeThrown, ResponseValidationError, type CallContext } from "./errors.js";
 import { callHook, log, type DriftEvent } from "./hooks.js";
-import { checkResponse, type ValidationTable } from "./validation.js";
+import { checkResponse, MAX_FINDINGS, type ValidationTable } from "./validation.js";
 
 /** The operation a body answered, as drift events name it. */
 export interface Answered {
@@ -13,7 +13,7 @@ export interface Answered {
   status: number;
 }
 
-/** Places already logged (operationId, schema location, and the property for required/additional), per core. */
+/** Places already logged, per core: (operationId, schema location, kind), all named by the spec, so bounded. */
 const logged = new WeakMap<ServiceTitanCore, Set<string>>();
 
 /**
@@ -28,7 +28,19 @@ export function reportDrift(
   mode: Exclude<ValidateResponses, "off">,
   context: CallContext,
 ): unknown {
-  const findings = checkResponse(table, answered.operationId, answered.status, body);
+  let findings;
+  try {
+    findings = checkResponse(table, answered.operationId, answered.status, body);
+  } catch (error) {
+    // The check failing is not the answer failing: "report" only observes.
+    if (mode === "throw") throw error;
+    log(
+      core.config.logger,
+      "warn",
+      `ServiceTitan ${answered.operationId}: the response check failed: ${describeThrown(error)}`,
+    );
+    return body;
+  }
   if (findings.length === 0) return body;
   const { hooks, logger } = core.config;
   const at = new Date().toISOString();
@@ -38,7 +50,7 @@ export function reportDrift(
   if (!seen) logged.set(core, (seen = new Set()));
   for (const event of events) {
     callHook(hooks.onDrift, event, logger);
-    const place = `${operationId}\n${event.schemaPath}\n${event.kind}\n${event.property ?? ""}`;
+    const place = `${operationId}\n${event.schemaPath}\n${event.kind}`;
     if (seen.has(place)) continue;
     seen.add(place);
     log(
@@ -47,6 +59,12 @@ export function reportDrift(
       `ServiceTitan ${operationId}: the response differs from ${table.spec} at ${event.schemaPath} (${event.pointer || "the body"}: expected ${event.expected}, got ${event.actual}); logged once per place, hooks.onDrift sees each`,
     );
   }
+  if (findings.length >= MAX_FINDINGS)
+    log(
+      logger,
+      "warn",
+      `ServiceTitan ${operationId}: the response differs from ${table.spec} in more places than are reported (${MAX_FINDINGS} per response)`,
+    );
   if (mode === "throw") throw responseValidationError(context, answered.status, events);
   return body;
 }

@@ -60,7 +60,10 @@ export interface DriftEvent {
   actual: string;
   /** The value, only when it is a number, a boolean or null. */
   value?: number | boolean | null;
-  /** For `required` and `additional`: the property's name (a name the spec or ServiceTitan chose, not data). */
+  /**
+   * For `required` and `additional`: the property's name. An unexpected one is named only when it looks
+   * like a field name (letters, digits, `_ $ . -`, at most 64); otherwise it may be data, and shows as `*`.
+   */
   property?: string;
 }
 
@@ -74,7 +77,7 @@ export interface Hooks {
   onRetry?(event: RetryEvent): unknown;
   /** The error a call is about to throw. */
   onError?(error: ServiceTitanError): unknown;
-  /** A 2xx body that differs from its schema, once per place (with `validateResponses` on). */
+  /** Each place a 2xx body differs from its schema (with `validateResponses` on; at most 1,000 per body). */
   onDrift?(event: DriftEvent): unknown;
 }
 

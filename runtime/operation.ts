@@ -1,8 +1,15 @@
 import { defaultPathSerializer } from "openapi-fetch";
 import { checkTimeout, checkValidateResponses, HEADER_VALUE, type ValidateResponses } from "./config.js";
 import type { ServiceTitanCore } from "./core.js";
-import { describeKind, errorFromResponse, ServiceTitanError, unreadableJsonError } from "./errors.js";
-import { callHook } from "./hooks.js";
+import {
+  describeKind,
+  describeThrown,
+  errorFromResponse,
+  ServiceTitanError,
+  unreadableJsonError,
+  type CallContext,
+} from "./errors.js";
+import { callHook, log } from "./hooks.js";
 import { isWellFormed, serializeQuery } from "./query.js";
 import type { RateLimit } from "./rate-limit.js";
 import { sendCall, type CallSettings } from "./send.js";
@@ -219,7 +226,7 @@ export async function callOperation(
   return reportingErrors(
     core,
     sendCall(core, settings, { url, method: op.method, headers, body: payload }).then(
-      async ({ response, body: received, attempts, retryAfterMs }) => {
+      ({ response, body: received, attempts, retryAfterMs }) => {
         if (!response.ok) {
           const details = { ...context, attempts, retryAfterMs, requiredScopes: op.scopes };
           throw errorFromResponse(response, parseErrorBody(received as string), details, core.tokens.redact);
@@ -227,18 +234,49 @@ export async function callOperation(
         if (op.result !== "json") return received;
         const parsed = parseJsonBody(received as string, response, { ...context, attempts });
         if (validate === "off") return parsed;
-        const answered = { operationId: op.id, method: op.method, path: op.path, status: response.status };
-        const [{ reportDrift }, table] = await Promise.all([loadDrift(), target.validation()]);
-        return reportDrift(core, table, answered, parsed, validate, { ...context, attempts });
+        return checked(target, op, response.status, parsed, validate, { ...context, attempts });
       },
     ),
   );
 }
 
-let drift: Promise<typeof import("./drift.js")> | undefined;
-/** The response check is imported on first use, like the schemas: with it off, a bundle splits both away. */
-function loadDrift(): Promise<typeof import("./drift.js")> {
-  return (drift ??= import("./drift.js"));
+let driftModule: Promise<typeof import("./drift.js")> | undefined;
+
+/**
+ * `validateResponses` on: the check and the domain's schemas are imported on first use (so with it off a
+ * bundle splits both away); a failed import is tried again by the next call. "report" only observes: if
+ * they cannot be loaded the call still resolves with its body, and the logger says why.
+ */
+async function checked(
+  target: CallTarget,
+  op: CompiledOperation,
+  status: number,
+  body: unknown,
+  mode: "report" | "throw",
+  context: CallContext,
+): Promise<unknown> {
+  const { core } = target;
+  let loaded: [typeof import("./drift.js"), ValidationTable];
+  try {
+    driftModule ??= import("./drift.js").catch((error: unknown) => {
+      driftModule = undefined;
+      throw error;
+    });
+    loaded = await Promise.all([driftModule, target.validation()]);
+  } catch (error) {
+    if (mode === "throw") throw error;
+    log(core.config.logger, "warn", `ServiceTitan ${op.id}: responses cannot be checked: ${describeThrown(error)}`);
+    return body;
+  }
+  const [{ reportDrift }, table] = loaded;
+  return reportDrift(
+    core,
+    table,
+    { operationId: op.id, method: op.method, path: op.path, status },
+    body,
+    mode,
+    context,
+  );
 }
 
 /** One call's settings: the client's, with this call's options over them. */

@@ -54,6 +54,12 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // (docs/servicetitan-api.md, "Data"), so the offset is optional here: otherwise each would be drift.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const ANY: Shape = { types: undefined, admitsNull: true, expected: "any value" };
+/** Findings per body: past this, a body is not looked at further (a hostile one could hold millions). */
+export const MAX_FINDINGS = 1000;
+/** Nesting checked: a schema that contains itself (a category tree) is followed this deep, no deeper. */
+const MAX_DEPTH = 64;
+/** A property name shown in a finding: a field name, as the specs have them. Others (data used as keys) are `*`. */
+const FIELD_NAME = /^(?!__proto__$)[A-Za-z_$][\w$.-]{0,63}$/;
 
 /** Per table: schemas compiled into checks, by pointer, and shapes, by schema. Made on first use. */
 const compiledTables = new WeakMap<ValidationTable, Compiler>();
@@ -75,6 +81,7 @@ export function checkResponse(table: ValidationTable, operationId: string, statu
 
 /** A value where a parent schema points (a property, an item, the body): null is judged here, at the outer schema. */
 function checkChild(child: Compiled, at: string, value: unknown, path: (string | number)[], out: Finding[]): void {
+  if (path.length > MAX_DEPTH || out.length >= MAX_FINDINGS) return;
   if (value === null) {
     if (!child.admitsNull) out.push(finding(path, at, "type", child.expected, null));
   } else child.check(value, path, out);
@@ -137,7 +144,8 @@ class Compiler {
       });
     }
     const allowed = node.enum ?? (node.const !== undefined ? [node.const] : undefined);
-    if (allowed && !allowed.includes(null)) admitsNull = false;
+    // A nullable enum need not list null (openapi-typescript types it `"A" | "B" | null` either way).
+    if (allowed && !allowed.includes(null) && !types?.has("null")) admitsNull = false;
     if (types && !types.has("null")) admitsNull = false;
     const said: string[] = [];
     if (node.type !== undefined || allowed || node.format) {
@@ -181,7 +189,7 @@ class Compiler {
       const items = this.compile(node.items, where);
       checks.push((value, path, out) => {
         if (!Array.isArray(value)) return;
-        for (let index = 0; index < value.length; index++) {
+        for (let index = 0; index < value.length && out.length < MAX_FINDINGS; index++) {
           path.push(index);
           checkChild(items, where, value[index], path, out);
           path.pop();
@@ -216,6 +224,7 @@ class Compiler {
       if (typeof value !== "object" || value === null || Array.isArray(value)) return;
       const object = value as Record<string, unknown>;
       for (const key in object) {
+        if (out.length >= MAX_FINDINGS) return;
         const known = properties.get(key);
         if (known) {
           path.push(key);
@@ -226,16 +235,15 @@ class Compiler {
           checkChild(mapped[0], mapped[1], object[key], path, out);
           path.pop();
         } else if (extra === false) {
-          path.push(key);
-          out.push({
-            ...finding(path, at, "additional", "no other properties", undefined, "unexpected property"),
-            property: key,
-          });
+          const named = FIELD_NAME.test(key);
+          path.push(named ? key : "*");
+          const found = finding(path, at, "additional", "no other properties", undefined, "unexpected property");
+          out.push(named ? { ...found, property: key } : found);
           path.pop();
         }
       }
       for (const name of required) {
-        if (object[name] !== undefined) continue;
+        if (Object.hasOwn(object, name)) continue;
         path.push(name);
         out.push({ ...finding(path, at, "required", "required property", undefined, "missing"), property: name });
         path.pop();
@@ -257,14 +265,15 @@ class Compiler {
       const fits = real.filter((b) => b.types === undefined || b.types.has(kind));
       if (fits.length === 0)
         return void out.push(finding(path, at.replace(/\/(oneOf|anyOf)$/, ""), "type", expected, value));
-      let first: Finding[] | undefined;
+      // Several branches take this type: the value is blamed on the one it comes closest to.
+      let closest: Finding[] | undefined;
       for (const branch of fits) {
         const tried: Finding[] = [];
         branch.check(value, path, tried);
         if (tried.length === 0) return;
-        first ??= tried;
+        if (!closest || tried.length < closest.length) closest = tried;
       }
-      out.push(...first!);
+      out.push(...closest!);
     };
   }
 }
@@ -295,7 +304,8 @@ function finding(
     expected,
     actual,
   };
-  if (value === null || typeof value === "number" || typeof value === "boolean") found.value = value;
+  if (value === null || typeof value === "boolean" || Number.isFinite(value))
+    found.value = value as number | boolean | null;
   return found;
 }
 

@@ -19,4 +19,10 @@ export {
   NetworkError,
   ResponseValidationError,
 } from "../../runtime/index.js";
-export type { ServiceTitanConfig, RequestOptions } from "../../runtime/index.js";
+export type {
+  ServiceTitanConfig,
+  RequestOptions,
+  Hooks,
+  DriftEvent,
+  ValidateResponses,
+} from "../../runtime/index.js";

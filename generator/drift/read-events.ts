@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
 
 /** What the client's check reports (`DriftEvent`'s `kind`), in the order summaries and overlays list them. */
+/** The names the client shows (runtime/validation.ts): a field name, never `__proto__`. */
+const FIELD_NAME = /^(?!__proto__$)[A-Za-z_$][\w$.-]{0,63}$/;
+
 export const DRIFT_KINDS = ["type", "enum", "format", "required", "additional"] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
@@ -78,11 +81,18 @@ function check(line: string): DriftRecord | string {
   else if (!(DRIFT_KINDS as readonly unknown[]).includes(event.kind))
     wrong.push(`'kind' must be one of ${DRIFT_KINDS.join(", ")}`);
   const value = event.value;
-  if (value !== undefined && value !== null && typeof value !== "number" && typeof value !== "boolean")
-    wrong.push("'value' must be a number, a boolean or null");
+  if (
+    value !== undefined &&
+    value !== null &&
+    !(typeof value === "number" && Number.isFinite(value)) &&
+    typeof value !== "boolean"
+  )
+    wrong.push("'value' must be a finite number, a boolean or null");
   if (event.property !== undefined && typeof event.property !== "string") wrong.push("'property' must be a string");
-  else if (event.property === undefined && (event.kind === "required" || event.kind === "additional"))
-    missing.push("property");
+  else if (event.property !== undefined && !FIELD_NAME.test(event.property))
+    wrong.push("'property' must be a field name (letters, digits, _ $ . -, at most 64)");
+  // An unexpected property whose name the client did not show (it looked like data) has none.
+  else if (event.property === undefined && event.kind === "required") missing.push("property");
   if (missing.length + wrong.length > 0)
     return [
       ...(missing.length > 0 ? [`missing ${missing.map((field) => `'${field}'`).join(", ")}`] : []),

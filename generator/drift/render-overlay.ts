@@ -3,6 +3,9 @@ import type { DriftRecord } from "./read-events.js";
 import type { DriftOverlayAction } from "./plan-overlay.js";
 import { timeRange } from "./summarize.js";
 
+/** In `info`: this file was written by stgen drift, which may rewrite it (it refuses to overwrite any other). */
+export const DRIFT_OVERLAY_MARK = "x-written-by-stgen";
+
 /** How wide the written YAML is (descriptions fold at this width). */
 const LINE_WIDTH = 110;
 
@@ -21,6 +24,7 @@ export function renderDriftOverlay(
     info: {
       title: `Drift the client observed, written by stgen drift from ${files.events}`,
       version: last,
+      [DRIFT_OVERLAY_MARK]: "drift",
       description:
         `Written by \`stgen drift ${files.events} --write-overlay ${files.output}\` from ${events.length} drift events ` +
         `(${first} to ${last}), ` +

@@ -129,7 +129,7 @@ export function renderDriftTable(groups: readonly DriftGroup[], file: string): s
     group.last,
   ]);
   const cells = [header, ...rows].map((row) => row.map((cell) => cell.replace(/\|/g, "\\|").replace(/\s+/g, " ")));
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+  const widths = header.map((_, column) => cells.reduce((widest, row) => Math.max(widest, row[column]!.length), 0));
   const right = (column: number) => column === 3;
   const line = (row: string[]) =>
     `| ${row.map((cell, column) => (right(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(" | ")} |`;

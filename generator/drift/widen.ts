@@ -177,10 +177,13 @@ function widenAdditional(schema: Schema, events: DriftRecord[]): Step {
   const properties = schema.properties ?? {};
   if (properties === null || typeof properties !== "object" || Array.isArray(properties))
     return { cannot: "its 'properties' is not an object" };
-  const names = [...new Set(events.map((event) => event.property!))].sort(compareText);
+  const named = events.filter((event) => event.property !== undefined);
+  if (named.length === 0) return { cannot: "the client did not name the properties (their names looked like data)" };
+  const names = [...new Set(named.map((event) => event.property!))].sort(compareText);
   const added = names.filter((name) => !Object.hasOwn(properties, name));
   if (added.length === 0) return { schema, changes: [] };
   const next: Schema = { ...(properties as Schema) };
-  for (const name of added) next[name] = {};
+  for (const name of added)
+    Object.defineProperty(next, name, { value: {}, enumerable: true, writable: true, configurable: true });
   return { schema: { ...schema, properties: next }, changes: [`properties gain ${added.join(", ")}`] };
 }

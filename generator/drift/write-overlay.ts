@@ -16,7 +16,7 @@ import {
 import { parseYaml } from "../spec/parse-yaml.js";
 import { planDriftOverlay, type DriftOverlayAction } from "./plan-overlay.js";
 import type { DriftRecord } from "./read-events.js";
-import { renderDriftOverlay } from "./render-overlay.js";
+import { DRIFT_OVERLAY_MARK, renderDriftOverlay } from "./render-overlay.js";
 import { compareText } from "./summarize.js";
 
 export interface WriteDriftOverlayOptions {
@@ -49,6 +49,7 @@ export interface WriteDriftOverlayResult {
  */
 export async function writeDriftOverlay(options: WriteDriftOverlayOptions): Promise<WriteDriftOverlayResult> {
   const output = path.resolve(options.output);
+  await refuseForeign(options.output, output);
   const [shipped, overlays] = await Promise.all([loadSpecs(options.specsDir), loadOverlays(options.specsDir)]);
   const others = overlays.filter((overlay) => path.resolve(overlay.displayPath) !== output);
   const base = applyOverlays(shipped, others);
@@ -78,6 +79,27 @@ export async function writeDriftOverlay(options: WriteDriftOverlayOptions): Prom
     throw error;
   }
   return { written: true, ...result };
+}
+
+/** The file is rewritten whole: one that stgen drift did not write (an overlay of your own) is never replaced. */
+async function refuseForeign(displayPath: string, output: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(output, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  let mark: unknown;
+  try {
+    mark = (parseYaml(displayPath, text) as { info?: Record<string, unknown> } | null)?.info?.[DRIFT_OVERLAY_MARK];
+  } catch {
+    mark = undefined;
+  }
+  if (mark !== "drift")
+    throw new Error(
+      `${displayPath} not written: it exists and stgen drift did not write it (its info has no '${DRIFT_OVERLAY_MARK}: drift'); stgen drift rewrites its file whole, so name a file of its own`,
+    );
 }
 
 /** The written text as overlays.ts loads an overlay file (its targets compiled). */

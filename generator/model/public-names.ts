@@ -18,7 +18,13 @@ export const RUNTIME_VALUE_REEXPORTS = [
   "NetworkError",
   "ResponseValidationError",
 ] as const;
-export const RUNTIME_TYPE_REEXPORTS = ["ServiceTitanConfig", "RequestOptions"] as const;
+export const RUNTIME_TYPE_REEXPORTS = [
+  "ServiceTitanConfig",
+  "RequestOptions",
+  "Hooks",
+  "DriftEvent",
+  "ValidateResponses",
+] as const;
 
 /** What the root entry re-exports: the user's API (errors, config, paging and hook types), not the plumbing. */
 export const PUBLIC_VALUE_REEXPORTS = [
@@ -40,13 +46,10 @@ export const PUBLIC_TYPE_REEXPORTS = [
   "RateLimitOptions",
   "RetryOptions",
   "ServiceTitanErrorDetails",
-  "Hooks",
   "Logger",
   "RequestEvent",
   "ResponseEvent",
   "RetryEvent",
-  "DriftEvent",
-  "ValidateResponses",
   "PagedList",
   "ExportFeed",
   "PageOptions",

@@ -224,6 +224,14 @@ function culprit(spec: LoadedSpec, overlays: readonly LoadedOverlay[], error: Er
 
 function merge(overlay: LoadedOverlay, index: number, target: unknown, update: unknown): void {
   if (Array.isArray(target)) {
+    // Overlay 1.0 appends the value as one entry. A list given for a list of values (an enum, `required`)
+    // would nest it: that is a list meant to be spread, which 1.0 does not do, so it is refused, not guessed.
+    if (Array.isArray(update) && target.every((item) => item === null || typeof item !== "object"))
+      throw new SpecError(
+        overlay.displayPath,
+        pointerOf(["actions", index]),
+        `'${overlay.actions[index]!.target}' selects a list of values, and an update appends its value as one entry (Overlay 1.0), so a list would nest inside it; to add several, update the object that holds the list with the whole new list`,
+      );
     target.push(structuredClone(update));
     return;
   }

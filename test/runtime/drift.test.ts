@@ -7,7 +7,7 @@ import {
   type DriftEvent,
   type ServiceTitanConfig,
 } from "../../generated/index.js";
-import { defineDomain, type ValidationTable } from "../../runtime/index.js";
+import { defineDomain, type SchemaNode, type ValidationTable } from "../../runtime/index.js";
 import { MOCK_CREDENTIALS, startMockServer, type MockServer } from "../../generator/mock/index.js";
 import { startStrictServer, strictConfig, type StrictServer } from "../fakes/strict-servicetitan.js";
 
@@ -239,8 +239,13 @@ describe("validateResponses: off and bad values", () => {
 
 describe("what the check reads", () => {
   const get = { id: "Things_Get", method: "GET", path: "/tenant/{tenant}/things/{id}", result: "json" } as const;
-  async function check(schemas: ValidationTable["schemas"], body: unknown, root = "/components/schemas/Thing") {
-    const table: ValidationTable = { spec: "things.json", responses: { Things_Get: { "200": root } }, schemas };
+  async function check(
+    schemas: ValidationTable["schemas"],
+    body: unknown,
+    root = "/components/schemas/Thing",
+    responses: ValidationTable["responses"] = { Things_Get: { "200": root } },
+  ) {
+    const table: ValidationTable = { spec: "things.json", responses, schemas };
     const events: DriftEvent[] = [];
     const domain = defineDomain<any>("/crm/v2", {
       groups: { things: { get } },
@@ -252,7 +257,8 @@ describe("what the check reads", () => {
       validateResponses: "report",
       hooks: { onDrift: (event) => void events.push(event) },
     });
-    server.options.api = () => ({ json: body });
+    // A string is sent as it is: a body nested deeper than a server's JSON.stringify would go.
+    server.options.api = () => (typeof body === "string" ? { text: body } : { json: body });
     await client.things.get({ id: 1 });
     return events.map(({ pointer, schemaPath, kind, actual, value, expected }) => ({
       pointer,
@@ -368,7 +374,105 @@ describe("what the check reads", () => {
     ]);
   });
 
-  it("a status or an operation the table has no schema for is not checked", async () => {
-    expect(await check({}, { anything: 1 }, "/components/schemas/Missing")).toEqual([]);
+  it("a nullable enum admits null without listing it (as its generated type does)", async () => {
+    const schemas = { [T]: { type: "object", properties: { k: { type: ["string", "null"], enum: ["A", "B"] } } } };
+    expect(await check(schemas, { k: null })).toEqual([]);
+    expect(await check(schemas, { k: "C" })).toEqual([
+      {
+        pointer: "/k",
+        schemaPath: `${T}/properties/k`,
+        kind: "enum",
+        actual: "string",
+        expected: 'string, one of "A", "B" or null',
+      },
+    ]);
+  });
+
+  it("of several branches that take a value's type, a mismatch is blamed on the one it comes closest to", async () => {
+    const field = (kind: string, value: SchemaNode) => ({
+      type: "object",
+      properties: { kind: { type: "string", enum: [kind] }, value, label: { type: "string" } },
+      required: ["kind", "label"],
+      additionalProperties: false as const,
+    });
+    const schemas = {
+      [T]: {
+        type: "array",
+        items: { anyOf: [field("section", { type: "array" }), field("number", { type: "number" })] },
+      },
+    };
+    expect(await check(schemas, [{ kind: "number", value: true, label: "x" }])).toEqual([
+      {
+        pointer: "/0/value",
+        schemaPath: `${T}/items/anyOf/1/properties/value`,
+        kind: "type",
+        actual: "boolean",
+        expected: "number",
+        value: true,
+      },
+    ]);
+  });
+
+  it("keys that look like data are not named; at most 1,000 findings per body", async () => {
+    const schemas = { [T]: { type: "object", properties: {}, additionalProperties: false as const } };
+    const keys = [SECRET_NAME, "__proto__", "jane.doe@example.com", "legacyCode"];
+    const body = JSON.parse(`{${keys.map((key) => `${JSON.stringify(key)}: 1`).join(", ")}}`);
+    const events = await check(schemas, body);
+    expect(events.map((e) => e.pointer)).toEqual(["/*", "/*", "/*", "/legacyCode"]);
+    expect(JSON.stringify(events)).not.toMatch(/Jane|jane|__proto__/);
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`field${i}`, i]));
+    expect(await check(schemas, many)).toHaveLength(1000);
+  });
+
+  it("a schema that contains itself is followed 64 levels deep; a deeper body is not a failure", async () => {
+    const schemas = {
+      [T]: { type: "object", properties: { n: { type: "integer" }, children: { type: "array", items: { $ref: T } } } },
+    };
+    // 5,000 levels: the fourth is a string where an integer goes; "deepest", far past 64, is not looked at.
+    const levels = Array.from({ length: 5000 }, (_, level) => (level === 4 ? '"four deep"' : String(level)));
+    const body = levels.map((n) => `{"n":${n},"children":[`).join("") + '{"n":"deepest"}' + "]}".repeat(5000);
+    const events = await check(schemas, body);
+    expect(events.map((e) => e.pointer)).toEqual(["/children/0".repeat(4) + "/n"]);
+  });
+
+  it("an operation or a status the table has no schema for is not checked", async () => {
+    const schemas = { [T]: { type: "object", properties: { n: { type: "integer" } } } };
+    expect(await check(schemas, { n: "x" })).toHaveLength(1);
+    expect(await check(schemas, { n: "x" }, T, { Things_Get: { "201": T } })).toEqual([]);
+    expect(await check(schemas, { n: "x" }, T, { Other_Get: { "200": T } })).toEqual([]);
+  });
+
+  it("report: schemas that cannot be loaded leave the call as it was, and a later call tries again", async () => {
+    const table: ValidationTable = {
+      spec: "things.json",
+      responses: { Things_Get: { "200": T } },
+      schemas: { [T]: { type: "object", properties: { n: { type: "integer" } } } },
+    };
+    let attempts = 0;
+    const warnings: string[] = [];
+    const events: DriftEvent[] = [];
+    const domain = defineDomain<any>("/crm/v2", {
+      groups: { things: { get } },
+      operations: {},
+      validation: async () => {
+        if (++attempts === 1) throw new Error("chunk failed to load");
+        return { validation: table };
+      },
+    });
+    const client = domain.create({
+      ...strictConfig(server),
+      validateResponses: "report",
+      hooks: { onDrift: (event) => void events.push(event) },
+      logger: { warn: (line) => void warnings.push(line) },
+    });
+    server.options.api = () => ({ json: { n: "x" } });
+    await expect(client.things.get({ id: 1 })).resolves.toEqual({ n: "x" });
+    expect(warnings).toEqual(["ServiceTitan Things_Get: responses cannot be checked: chunk failed to load"]);
+    await client.things.get({ id: 1 });
+    expect(attempts).toBe(2);
+    expect(events).toHaveLength(1);
+    await expect(client.things.get({ id: 1 }, { validateResponses: "throw" })).rejects.toBeInstanceOf(
+      ResponseValidationError,
+    );
   });
 });

@@ -328,6 +328,8 @@ describe("stgen drift refusals", () => {
       "[1, 2]",
       JSON.stringify({ ...EVENTS[0], kind: "required" }),
       JSON.stringify({ ...EVENTS[0], at: "CUSTOMER-SECRET" }),
+      JSON.stringify({ ...EVENTS[0], kind: "additional", property: "__proto__" }),
+      JSON.stringify(EVENTS[0]).replace(/}$/, ', "value": 1e400}'),
     ];
     await writeFile(path.join(work, "bad.jsonl"), lines.join("\n") + "\n");
     const bad = await stgen(["drift", "bad.jsonl", "--write-overlay", "out/drift.yaml"], work);
@@ -336,10 +338,12 @@ describe("stgen drift refusals", () => {
     expect(bad.stderr.trim().split("\n")).toEqual([
       "stgen: bad.jsonl:2: not JSON (each line must be one drift event, as hooks.onDrift receives it)",
       "bad.jsonl:4: missing 'operationId', 'method', 'path', 'spec', 'pointer', 'schemaPath', 'expected', 'actual'; " +
-        "'kind' must be one of type, enum, format, required, additional; 'value' must be a number, a boolean or null",
+        "'kind' must be one of type, enum, format, required, additional; 'value' must be a finite number, a boolean or null",
       "bad.jsonl:5: not a JSON object",
       "bad.jsonl:6: missing 'property'",
       "bad.jsonl:7: 'at' must be an ISO 8601 time",
+      "bad.jsonl:8: 'property' must be a field name (letters, digits, _ $ . -, at most 64)",
+      "bad.jsonl:9: 'value' must be a finite number, a boolean or null",
     ]);
     expect(bad.stderr).not.toContain("CUSTOMER-SECRET");
     expect(await readdir(work)).not.toContain("out");
@@ -354,7 +358,7 @@ describe("stgen drift refusals", () => {
   it("an overlay whose result the check refuses is not written, and the file there stays as it was", async () => {
     // `a-drift.yaml` sorts before `known.yaml`, which then replaces the enum the drift overlay widened.
     const old =
-      "overlay: 1.0.0\ninfo: { title: old, version: '1' }\nactions:\n  - { target: $.info, update: { x-old: 1 } }\n";
+      "overlay: 1.0.0\ninfo: { title: old, version: '1', x-written-by-stgen: drift }\nactions:\n  - { target: $.info, update: { x-old: 1 } }\n";
     await writeFile(path.join(work, "specs/overlays/a-drift.yaml"), old);
     const refused = await stgen(["drift", "events.jsonl", "--write-overlay", "specs/overlays/a-drift.yaml"], work);
     expect(refused.code).toBe(2);
@@ -365,6 +369,15 @@ describe("stgen drift refusals", () => {
     expect(await readFile(path.join(work, "specs/overlays/a-drift.yaml"), "utf8")).toBe(old);
     expect((await readdir(path.join(work, "specs/overlays"))).sort()).toEqual(["a-drift.yaml", "known.yaml"]);
     await rm(path.join(work, "specs/overlays/a-drift.yaml"));
+  });
+
+  it("an overlay stgen drift did not write is never overwritten", async () => {
+    const refused = await stgen(["drift", "events.jsonl", "--write-overlay", "specs/overlays/known.yaml"], work);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "stgen: specs/overlays/known.yaml not written: it exists and stgen drift did not write it (its info has no 'x-written-by-stgen: drift')",
+    );
+    expect(await readFile(path.join(work, "specs/overlays/known.yaml"), "utf8")).toBe(KNOWN);
   });
 
   it("--write-overlay names a YAML file", async () => {

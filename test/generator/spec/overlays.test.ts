@@ -44,7 +44,7 @@ describe("applying an overlay (OpenAPI Overlay 1.0)", () => {
         expect(schemas["Mini.V2.WidgetResponse"].required).toEqual(["id", "name"]),
     },
     {
-      name: "a list given to a selected list is one entry, and a list inside an object update replaces",
+      name: "a list given to a selected list of objects is one entry, and a list inside an object update replaces",
       action: `{ target: "$.info", update: { x-list: [1, 2] } }`,
       before: `{ target: "$.info", update: { x-list: [0] } }`,
       check: (_: unknown, info: Record<string, any>) => expect(info["x-list"]).toEqual([1, 2]),
@@ -154,6 +154,12 @@ describe("a bad overlay stops with the file, the action and what is wrong", () =
       name: "an update of a value that is not an object",
       text: overlay(`{ target: "$.info.title", update: { x: 1 } }`),
       message: /#\/actions\/0: '\$\.info\.title' selects a value that is not an object or a list/,
+    },
+    {
+      name: "a list appended to a list of values (an older overlay's way to add several enum values)",
+      text: overlay(`{ target: "$.components.schemas['Mini.V2.WidgetResponse'].required", update: [name] }`),
+      message:
+        /#\/actions\/0: '.*\.required' selects a list of values, and an update appends its value as one entry \(Overlay 1\.0\)/,
     },
   ])("$name", async ({ text, message }) => {
     const specs = await folder({ "a.yaml": text });
