@@ -52,3 +52,20 @@ export async function readTree(dir: string, prefix = ""): Promise<Record<string,
   }
   return result;
 }
+
+/** A bearer token from `stgen mock`'s token endpoint, asked for as a client would (the form POST). */
+export async function mockToken(
+  server: { url: string; credentials: { clientId: string; clientSecret: string } },
+  secret = server.credentials.clientSecret,
+): Promise<string> {
+  const answer = await fetch(`${server.url}/connect/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: server.credentials.clientId,
+      client_secret: secret,
+    }),
+  });
+  return ((await answer.json()) as { access_token: string }).access_token;
+}

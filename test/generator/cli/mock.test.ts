@@ -1,10 +1,27 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { ROOT, stgen } from "../../helpers.js";
+import { mockToken, ROOT, stgen } from "../../helpers.js";
 
 /** `stgen mock` as a user starts it: prints where it listens and how to connect, serves, stops on SIGTERM. */
 it("stgen mock serves on the printed URL with the printed credentials, applies fault flags, and stops on SIGTERM", async () => {
+  await withMockCli(["--seed", "3", "--rate-429", "1", "--retry-after", "4"], async (stdout) => {
+    const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
+    expect(stdout).toContain("559 operations of 24 domains");
+    const [clientId, clientSecret, appKey, tenant] = ["clientId", "clientSecret", "appKey", "tenant"].map(
+      (key) => new RegExp(`${key} (\\S+)`).exec(stdout)![1]!,
+    );
+    const token = await mockToken({ url, credentials: { clientId: clientId!, clientSecret: clientSecret! } });
+    const limited = await fetch(`${url}/crm/v2/tenant/${tenant}/customers/1`, {
+      headers: { Authorization: `Bearer ${token}`, "ST-App-Key": appKey! },
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("4");
+  });
+}, 60_000);
+
+/** Starts `stgen mock --port 0 …args` as a user would, waits for its banner, runs `use`, then stops it (exit 0). */
+async function withMockCli(args: string[], use: (stdout: string) => Promise<void> | void): Promise<void> {
   const child = spawn(
     process.execPath,
     [
@@ -13,12 +30,7 @@ it("stgen mock serves on the printed URL with the printed credentials, applies f
       "mock",
       "--port",
       "0",
-      "--seed",
-      "3",
-      "--rate-429",
-      "1",
-      "--retry-after",
-      "4",
+      ...args,
     ],
     { cwd: ROOT },
   );
@@ -31,30 +43,12 @@ it("stgen mock serves on the printed URL with the printed credentials, applies f
       child.stdout.on("data", () => stdout.includes("Ctrl-C") && (clearTimeout(timer), resolve()));
       child.once("exit", (code) => reject(new Error(`exited early (${code}): ${stdout}`)));
     });
-    const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
-    expect(stdout).toContain("559 operations of 24 domains");
-    const [clientId, clientSecret, appKey, tenant] = ["clientId", "clientSecret", "appKey", "tenant"].map(
-      (key) => new RegExp(`${key} (\\S+)`).exec(stdout)![1]!,
-    );
-    const token = await fetch(`${url}/connect/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: clientId!,
-        client_secret: clientSecret!,
-      }),
-    }).then((r) => r.json() as Promise<{ access_token: string }>);
-    const limited = await fetch(`${url}/crm/v2/tenant/${tenant}/customers/1`, {
-      headers: { Authorization: `Bearer ${token.access_token}`, "ST-App-Key": appKey! },
-    });
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get("retry-after")).toBe("4");
+    await use(stdout);
   } finally {
     child.kill("SIGTERM");
   }
   expect(await exited).toBe(0);
-}, 60_000);
+}
 
 it.each([
   [["--rate-429", "1.5"], "--rate-429 must be a share between 0 and 1, not 1.5"],
@@ -80,32 +74,7 @@ it.each([
 ])(
   "stgen mock %j says in its banner that drift is on, and its share",
   async (args, line) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
-        path.join(ROOT, "generator/cli/main.ts"),
-        "mock",
-        "--port",
-        "0",
-        ...args,
-      ],
-      { cwd: ROOT },
-    );
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner within 30 s; output so far: ${stdout}`)), 30_000);
-        child.stdout.on("data", () => stdout.includes("Ctrl-C") && (clearTimeout(timer), resolve()));
-        child.once("exit", (code) => reject(new Error(`exited early (${code}): ${stdout}`)));
-      });
-      expect(stdout).toContain(line);
-    } finally {
-      child.kill("SIGTERM");
-    }
-    expect(await exited).toBe(0);
+    await withMockCli(args, (stdout) => expect(stdout).toContain(line));
   },
   60_000,
 );

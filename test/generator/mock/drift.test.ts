@@ -6,7 +6,7 @@ import { buildDomainModel } from "../../../generator/model/build-model.js";
 import { deref, type OpenApiDocument, type SchemaObject } from "../../../generator/spec/openapi.js";
 import { loadOverlaidSpecs } from "../../../generator/spec/overlays.js";
 import { resolvePointer } from "../../../generator/spec/pointer.js";
-import { LATEST, ROOT } from "../../helpers.js";
+import { LATEST, mockToken, ROOT } from "../../helpers.js";
 
 /**
  * Drift mode over real HTTP: served records are compared with the schema the mock serves (the specs with
@@ -92,19 +92,6 @@ function deviationsOf(doc: OpenApiDocument, schema: SchemaObject, record: Record
   return found;
 }
 
-async function tokenFor(server: MockServer): Promise<string> {
-  const answer = await fetch(`${server.url}/connect/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: server.credentials.clientId,
-      client_secret: server.credentials.clientSecret,
-    }),
-  });
-  return ((await answer.json()) as { access_token: string }).access_token;
-}
-
 /** One GET, token first; `{id}` params are 1; lists ask for every row. */
 async function served(
   server: MockServer,
@@ -113,7 +100,7 @@ async function served(
   const path = template.replace("{tenant}", server.credentials.tenant).replace(/\{[^}]+\}/g, "1");
   const query = template.includes("/export/") || /\{[^}]+\}$/.test(template) ? "" : "?pageSize=500";
   const response = await fetch(server.url + path + query, {
-    headers: { Authorization: `Bearer ${await tokenFor(server)}`, "ST-App-Key": server.credentials.appKey },
+    headers: { Authorization: `Bearer ${await mockToken(server)}`, "ST-App-Key": server.credentials.appKey },
   });
   expect(response.status, template).toBe(200);
   const text = await response.text();

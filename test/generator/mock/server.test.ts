@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMockServer, type MockServer, type MockServerOptions } from "../../../generator/mock/index.js";
+import { mockToken } from "../../helpers.js";
 
 /** The mock's behaviour over real HTTP: auth, data, paging, export feeds, writes, faults and the log. */
 let mock: MockServer;
@@ -7,26 +8,13 @@ let token: string;
 
 beforeAll(async () => {
   mock = await startMockServer({ seed: 7 });
-  token = await tokenFor(mock);
+  token = await mockToken(mock);
 });
 afterAll(() => mock.close());
 afterEach(() => {
   mock.reset();
   mock.setFaults({});
 });
-
-async function tokenFor(server: MockServer, secret = server.credentials.clientSecret): Promise<string> {
-  const answer = await fetch(`${server.url}/connect/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: server.credentials.clientId,
-      client_secret: secret,
-    }),
-  });
-  return ((await answer.json()) as { access_token: string }).access_token;
-}
 
 interface CallOptions {
   method?: string;
@@ -122,11 +110,11 @@ describe("auth", () => {
   it("expires tokens after expires_in, and on demand", async () => {
     const shortLived = await startMockServer({ expiresIn: 1 });
     try {
-      const bearer = await tokenFor(shortLived);
+      const bearer = await mockToken(shortLived);
       expect((await call(`${CUSTOMERS}/1`, { server: shortLived, bearer })).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 1050));
       expect((await call(`${CUSTOMERS}/1`, { server: shortLived, bearer })).status).toBe(401);
-      const fresh = await tokenFor(shortLived);
+      const fresh = await mockToken(shortLived);
       shortLived.expireTokens();
       expect((await call(`${CUSTOMERS}/1`, { server: shortLived, bearer: fresh })).status).toBe(401);
     } finally {
@@ -137,7 +125,7 @@ describe("auth", () => {
   it("refuses an operation whose OAuth scope the client was not granted, naming the scope", async () => {
     const scoped = await startMockServer({ scopes: ["tn.crm.customers:r"] });
     try {
-      const bearer = await tokenFor(scoped);
+      const bearer = await mockToken(scoped);
       expect((await call(`${CUSTOMERS}/1`, { server: scoped, bearer })).status).toBe(200);
       const denied = await call("/jpm/v2/tenant/{tenant}/jobs/1", { server: scoped, bearer });
       expect(denied.status).toBe(403);
@@ -160,7 +148,7 @@ describe("data", () => {
     const read = async (options: MockServerOptions) => {
       const server = await startMockServer(options);
       try {
-        const bearer = await tokenFor(server);
+        const bearer = await mockToken(server);
         return await Promise.all(paths.map(async (path) => (await call(path, { server, bearer })).text));
       } finally {
         await server.close();
@@ -439,7 +427,7 @@ describe("request log", () => {
     expect(list!.headers.authorization).toMatch(/^Bearer \[token \d+\]$/);
     expect(create!.body).toEqual({ name: "vip" });
 
-    await tokenFor(mock);
+    await mockToken(mock);
     const text = JSON.stringify(mock.requests);
     expect(mock.requests.some((r) => r.kind === "token")).toBe(true);
     for (const secret of [mock.credentials.clientSecret, ...mock.issuedTokens()]) expect(text).not.toContain(secret);
