@@ -184,4 +184,37 @@ await mock.close();
       redis: ["function", "function"],
     });
   });
+
+  it("the packed client reports the packed mock's drift, throws on it when asked, and stgen drift tables it", async () => {
+    await writeFile(
+      path.join(app, "drift.mjs"),
+      `import { appendFileSync } from "node:fs";
+import { createServiceTitan, ResponseValidationError } from "servicetitan-client";
+import { startMockServer } from "stgen/mock";
+const mock = await startMockServer({ drift: 0.5 });
+const st = createServiceTitan({ ...mock.credentials, baseUrl: mock.url, authUrl: mock.url, validateResponses: "report",
+  hooks: { onDrift: (event) => appendFileSync("drift.jsonl", JSON.stringify(event) + "\\n") } });
+const page = await st.crm.customers.getList({ pageSize: 100 });
+const thrown = await st.crm.customers.getList({ pageSize: 100 }, { validateResponses: "throw" }).catch((e) => e);
+console.log(JSON.stringify({ rows: page.data.length, thrown: thrown instanceof ResponseValidationError, drift: thrown.drift.length > 0 }));
+await mock.close();
+`,
+    );
+    const result = await run(process.execPath, ["drift.mjs"], app);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({ rows: 100, thrown: true, drift: true });
+    const kinds = new Set(
+      (await readFile(path.join(app, "drift.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line).kind),
+    );
+    expect([...kinds].sort()).toEqual(["additional", "required", "type"]);
+    const table = await run(path.join(app, "node_modules/.bin/stgen"), ["drift", "drift.jsonl"], app);
+    expect(table.stderr).toBe("");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(
+      /^\| `Customers_GetList` +\| `crm-v2\.json#\/components\/schemas\/Crm\.V2\.CustomerType` +\| type /m,
+    );
+  });
 });
