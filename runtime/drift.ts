@@ -70,7 +70,7 @@ export function reportDrift(
 }
 
 /** The places a 2xx body differs from its schema (`validateResponses: "throw"`). */
-export function responseValidationError(
+function responseValidationError(
   context: CallContext,
   status: number,
   drift: readonly DriftEvent[],

@@ -123,12 +123,8 @@ class Compiler {
       if (other.types) types = types ? new Set([...types].filter((t) => other.types!.has(t))) : new Set(other.types);
       if (!other.admitsNull) admitsNull = false;
     };
-    if (node.type !== undefined) {
-      const own = new Set(Array.isArray(node.type) ? node.type : [node.type]);
-      if (node.nullable) own.add("null");
-      if (own.has("number")) own.add("integer");
-      narrow({ types: own, admitsNull: own.has("null"), expected: "" });
-    }
+    const own = ownTypes(node);
+    if (own) narrow({ types: own, admitsNull: own.has("null"), expected: "" });
     const parts: Shape[] = [];
     if (node.$ref !== undefined) parts.push(this.shape(this.node(node.$ref)));
     for (const branch of node.allOf ?? []) parts.push(this.shape(branch));
@@ -168,7 +164,7 @@ class Compiler {
   private compile(node: SchemaNode, at: string): Compiled {
     const shape = this.shape(node);
     const checks: Check[] = [];
-    const own = node.type !== undefined ? this.shape({ type: node.type, nullable: node.nullable }).types : undefined;
+    const own = ownTypes(node);
     if (node.$ref !== undefined) {
       const ref = node.$ref;
       let target: Compiled | undefined;
@@ -307,6 +303,15 @@ function finding(
   if (value === null || typeof value === "boolean" || Number.isFinite(value))
     found.value = value as number | boolean | null;
   return found;
+}
+
+/** The JSON types a schema's own `type` (and 3.0's `nullable`) allows, `integer` within `number`; undefined: no `type`. */
+function ownTypes(node: SchemaNode): Set<string> | undefined {
+  if (node.type === undefined) return undefined;
+  const types = new Set(Array.isArray(node.type) ? node.type : [node.type]);
+  if (node.nullable) types.add("null");
+  if (types.has("number")) types.add("integer");
+  return types;
 }
 
 function onlyNull(shape: Shape): boolean {

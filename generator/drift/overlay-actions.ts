@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { unescapePointerSegment } from "../spec/pointer.js";
+import { pointerSegments } from "../spec/pointer.js";
 
 /** A place in a document: object keys as strings, array indexes as numbers. */
 export type Location = (string | number)[];
@@ -15,12 +15,11 @@ type Schema = Record<string, unknown>;
 
 /** The location a JSON pointer names in `document` (array indexes as numbers), or undefined when nothing is there. */
 export function locate(document: unknown, pointer: string): { at: Location; value: unknown } | undefined {
-  if (pointer === "") return { at: [], value: document };
-  if (!pointer.startsWith("/")) return undefined;
+  const segments = pointerSegments(pointer);
+  if (!segments) return undefined;
   const at: Location = [];
   let current = document;
-  for (const raw of pointer.slice(1).split("/")) {
-    const segment = unescapePointerSegment(raw);
+  for (const segment of segments) {
     if (Array.isArray(current)) {
       if (!/^(0|[1-9]\d*)$/.test(segment) || Number(segment) >= current.length) return undefined;
       at.push(Number(segment));

@@ -54,7 +54,11 @@ export function emitValidation(domain: DomainWithSpec): string {
   for (let at = pending.shift(); at !== undefined; at = pending.shift())
     schemas[at] = compact((resolvePointer(doc, at) ?? {}) as Node, refer);
 
-  const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((at) => [at, schemas[at]!]),
+  ); // code-unit order
   const table = { spec: domain.file, responses, schemas: sorted };
   return [
     domainHeader(domain),

@@ -1,5 +1,5 @@
 import { deref, type OpenApiDocument, type SchemaObject } from "../spec/openapi.js";
-import { allowsNull, hash53 } from "./fake-data.js";
+import { allowsNull, hash53, isNullSchema } from "./fake-data.js";
 
 /**
  * Drift mode: records served the way ServiceTitan really answers rather than the way its specs say
@@ -137,9 +137,6 @@ function settle(doc: OpenApiDocument, raw: unknown): SchemaObject {
   if (raw === null || typeof raw !== "object") return {};
   const schema = deref<SchemaObject>(doc, raw as SchemaObject);
   const variants = (schema.oneOf ?? schema.anyOf ?? schema.allOf) as unknown[] | undefined;
-  const real = variants?.filter((variant) => {
-    const type = settle(doc, variant).type;
-    return !(type === "null" || (Array.isArray(type) && type.length === 1 && type[0] === "null"));
-  });
+  const real = variants?.filter((variant) => !isNullSchema(doc, settle(doc, variant)));
   return real?.length === 1 ? settle(doc, real[0]) : schema;
 }

@@ -211,7 +211,8 @@ function typeList(schema: SchemaObject): string[] {
   return typeof type === "string" ? [type] : Array.isArray(type) ? (type as string[]) : [];
 }
 
-function isNullSchema(doc: OpenApiDocument, raw: unknown): boolean {
+/** `{ type: "null" }` (or `["null"]`): the null branch of a nullable wrapper. */
+export function isNullSchema(doc: OpenApiDocument, raw: unknown): boolean {
   const types = typeList(resolve(doc, raw));
   return types.length === 1 && types[0] === "null";
 }
